@@ -1,0 +1,515 @@
+"""Validates a content folder: every file against the format in `schema.py`, then the rules that
+span files (unique ids, related ids that exist, periods of the site's cadence, intros for every
+period). Takes a content folder and "today"; gives the checked values and ALL problems, sorted.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from generator.errors import Problem, sort_problems
+from generator.kinds import MESSAGES, Issue, did_you_mean, message
+from generator.load import Document, Node, display_path, load_markdown_file, load_yaml_file
+from generator.periods import Span, parse_span, period_of_span
+from generator.schema import OPERATION, PAGE, REPORT, SITE
+
+ID_MISMATCH = message("id-not-file-name", "A record's id differs from its file name.")
+DUPLICATE_ID = message("duplicate-id", "Two records use the same id (or one's previous id).")
+NO_COUNT = message("no-count", "A record gives neither `accounts` nor `surfaces`.")
+NO_CURRENCY = message("no-currency", "An ad spend above zero has no currency.")
+NOT_GIVEN = message("approximate-not-given", "`approximate` names a figure the record lacks.")
+FUTURE = message("in-the-future", "A date lies after today (takedown, correction, activity).")
+WRONG_CADENCE = message("wrong-cadence", "A period is not of the site's cadence.")
+SPANS_PERIODS = message("spans-periods", "A takedown straddles periods and no `report` is set.")
+REPORT_BEFORE = message("report-before-takedown", "The report period ends before the takedown.")
+ACTIVITY_ORDER = message("activity-order", "`activity.first` is after `activity.last`.")
+CORRECTION_ORDER = message("corrections-order", "Corrections are not in date order.")
+UNKNOWN_RELATED = message("unknown-related", "`related` names an id no record has.")
+DRAFT_RELATED = message("related-draft", "A published record relates to a draft.")
+SELF_RELATED = message("related-self", "A record lists itself as related.")
+NO_INTRO = message("missing-intro", "A period has published networks but no intro file.")
+BAD_FILE = message("not-a-record", "A file in operations/ is not a .yaml record.")
+OUTSIDE = message("outside-content", "A symlink points outside the content folder.")
+NO_SITE = message("missing-site", "content/site.yaml is missing.")
+NO_OPERATIONS = message("no-operations", "The content folder has no operations/ folder.")
+for _code, _meaning in (
+    ("file-too-large", "A file is larger than the size limit."),
+    ("unreadable", "A file cannot be read."),
+    ("binary-file", "A file holds binary data (a NUL byte)."),
+    ("bad-encoding", "A file is not valid UTF-8."),
+    ("control-character", "A file holds an invisible control character."),
+    ("tab-indent", "A line is indented with a tab."),
+    ("yaml-syntax", "The YAML cannot be parsed (quoting, indentation, brackets)."),
+    ("multiple-documents", "A file holds more than one YAML document."),
+    ("empty-file", "A file (or its front matter) is empty."),
+    ("no-front-matter", "A Markdown file does not start with front matter."),
+    ("alias", "A YAML alias (*name) is used."),
+    ("anchor", "A YAML anchor (&name) is used."),
+    ("tag", "A YAML tag (!!type) is used."),
+    ("complex-key", "A mapping key is a list or mapping."),
+    ("duplicate-key", "A key appears twice in one mapping."),
+    ("too-deep", "Values are nested too deeply."),
+):
+    message(_code, _meaning)
+
+MESSAGE_IDS = frozenset(MESSAGES)
+
+
+@dataclass
+class Checked:
+    """What validation found: the checked values of every file and every problem."""
+
+    content: Path
+    site: dict[str, Any] | None = None
+    operations: list[tuple[Document, dict[str, Any]]] = field(default_factory=list)
+    """(file, values) for each record that passed its own checks."""
+    reports: dict[str, tuple[Document, dict[str, Any]]] = field(default_factory=dict)
+    """Period name -> (intro file, front matter values)."""
+    pages: list[tuple[Document, dict[str, Any]]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    files: int = 0
+    """How many content files were read."""
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.severity == "error" for p in self.problems)
+
+
+def _problems(doc: Document, issues: list[Issue]) -> list[Problem]:
+    out = []
+    for issue in issues:
+        text = f"{issue.where}: {issue.message}" if issue.where else issue.message
+        out.append(Problem(doc.path, issue.node.line, issue.node.col, text, issue.hint, issue.code))
+    return out
+
+
+def _problem(
+    doc: Document, node: Node, where: str, code: str, text: str, hint: str = ""
+) -> Problem:
+    return Problem(doc.path, node.line, node.col, f"{where}: {text}" if where else text, hint, code)
+
+
+def list_files(folder: Path, content: Path, suffix: str, checked: Checked) -> list[Path]:
+    """Files under `folder`, sorted, refusing symlinks that leave the content folder."""
+    if not folder.is_dir():
+        return []
+    root = content.resolve()
+    found: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        dirnames.sort()
+        for name in sorted(filenames + [d for d in dirnames if Path(dirpath, d).is_symlink()]):
+            path = Path(dirpath, name)
+            if name.startswith(".") or name.endswith("~"):
+                continue
+            shown = display_path(path)
+            if path.is_symlink():
+                target = path.resolve()
+                if not target.is_relative_to(root):
+                    checked.problems.append(
+                        Problem(
+                            shown,
+                            0,
+                            0,
+                            f"symlink points outside the content folder (to {target})",
+                            "copy the file into the content folder instead",
+                            OUTSIDE,
+                        )
+                    )
+                    continue
+                if target.is_dir():
+                    continue
+            if path.suffix != suffix:
+                if suffix == ".yaml":
+                    hint = (
+                        "rename it to .yaml"
+                        if path.suffix == ".yml"
+                        else f"only {suffix} records belong here; move or delete this file"
+                    )
+                    checked.problems.append(
+                        Problem(shown, 0, 0, f"not a {suffix} file", hint, BAD_FILE)
+                    )
+                continue
+            found.append(path)
+    return found
+
+
+def validate_content(content: Path, today: date) -> Checked:
+    """Check every file in `content`; return the values that passed and every problem."""
+    checked = Checked(content)
+    site_path = content / "site.yaml"
+    cadence = None
+    if site_path.is_file():
+        doc, problems = load_yaml_file(site_path)
+        checked.files += 1
+        checked.problems += problems
+        if doc and doc.root is not None:
+            issues: list[Issue] = []
+            checked.site = SITE.parse(doc.root, "", issues)
+            checked.problems += _problems(doc, issues)
+            cadence_node = doc.root.get("cadence") if doc.root.kind == "map" else None
+            if cadence_node is not None and checked.site is None:
+                cadence = (
+                    cadence_node.value
+                    if cadence_node.value in ("month", "quarter", "half", "year")
+                    else None
+                )
+        if checked.site:
+            cadence = checked.site["cadence"]
+    else:
+        checked.problems.append(
+            Problem(
+                display_path(site_path),
+                0,
+                0,
+                "site settings file is missing",
+                "create it with platform, title, base_url, cadence and language",
+                NO_SITE,
+            )
+        )
+
+    operations_dir = content / "operations"
+    if not operations_dir.is_dir():
+        checked.problems.append(
+            Problem(
+                display_path(operations_dir),
+                0,
+                0,
+                "no operations folder",
+                "records live in operations/<year>/<id>.yaml",
+                NO_OPERATIONS,
+            )
+        )
+    for path in list_files(operations_dir, content, ".yaml", checked):
+        checked.files += 1
+        doc, problems = load_yaml_file(path)
+        checked.problems += problems
+        if doc is None or doc.root is None:
+            continue
+        issues = []
+        values = OPERATION.parse(doc.root, "", issues)
+        checked.problems += _problems(doc, issues)
+        checked.problems += _record_rules(doc, values, path, today, cadence)
+        if values is not None:
+            checked.operations.append((doc, values))
+
+    for path in list_files(content / "reports", content, ".md", checked):
+        checked.files += 1
+        doc, problems = load_markdown_file(path)
+        checked.problems += problems
+        if doc is None or doc.root is None:
+            continue
+        issues = []
+        values = REPORT.parse(doc.root, "", issues)
+        checked.problems += _problems(doc, issues)
+        period = _period_file_name(doc, path.stem, cadence, checked)
+        if values is not None and period is not None:
+            checked.reports[period.name] = (doc, values)
+
+    for path in list_files(content / "pages", content, ".md", checked):
+        checked.files += 1
+        doc, problems = load_markdown_file(path)
+        checked.problems += problems
+        if doc is None or doc.root is None:
+            continue
+        issues = []
+        values = PAGE.parse(doc.root, "", issues)
+        checked.problems += _problems(doc, issues)
+        if values is not None:
+            checked.pages.append((doc, values))
+
+    checked.problems += _cross_record_rules(checked, cadence)
+    checked.problems = sort_problems(checked.problems)
+    return checked
+
+
+def _period_file_name(
+    doc: Document, stem: str, cadence: str | None, checked: Checked
+) -> Span | None:
+    try:
+        period = parse_span(stem)
+    except ValueError:
+        period = None
+    if period is None or period.precision == "day" or period.name != stem.lower():
+        checked.problems.append(
+            Problem(
+                doc.path,
+                0,
+                0,
+                f"file name '{stem}' is not a period name",
+                "name intro files after their period: 2024-05.md, 2024-q2.md, 2024-h1.md, 2024.md",
+                WRONG_CADENCE,
+            )
+        )
+        return None
+    if cadence and period.precision != cadence:
+        checked.problems.append(
+            Problem(
+                doc.path,
+                0,
+                0,
+                f"'{stem}' is a {period.precision} but the site's cadence is {cadence}",
+                f"rename the file to a {cadence} period, or change `cadence` in site.yaml",
+                WRONG_CADENCE,
+            )
+        )
+        return None
+    return period
+
+
+def _record_rules(
+    doc: Document, values: dict[str, Any] | None, path: Path, today: date, cadence: str | None
+) -> list[Problem]:
+    """Rules between the fields of one record (only for fields that parsed)."""
+    if doc.root is None or doc.root.kind != "map":
+        return []
+    root = doc.root
+    out: list[Problem] = []
+    v = values if values is not None else _partial(root)
+    record_id = v.get("id")
+    if isinstance(record_id, str) and record_id != path.stem:
+        out.append(
+            _problem(
+                doc,
+                root.get("id") or root,
+                "id",
+                ID_MISMATCH,
+                f"id '{record_id}' differs from the file name '{path.name}'",
+                f"rename the file to {record_id}.yaml or set id: {path.stem}",
+            )
+        )
+    if values is not None and "accounts" not in values and "surfaces" not in values:
+        out.append(
+            _problem(
+                doc,
+                root,
+                "accounts",
+                NO_COUNT,
+                "missing required field 'accounts'",
+                "add `accounts: N` (or per-surface counts under `surfaces:`)",
+            )
+        )
+    spend = (values or {}).get("ad_spend")
+    if spend and spend["amount"] and "currency" not in spend:
+        out.append(
+            _problem(
+                doc,
+                root.get("ad_spend") or root,
+                "ad_spend.currency",
+                NO_CURRENCY,
+                "an amount above zero needs its currency",
+                "add `currency: USD` (or the ISO 4217 code the source gives)",
+            )
+        )
+    approximate = root.get("approximate")
+    if values is not None and approximate is not None:
+        surfaces = values.get("surfaces", {})
+        for index, name in enumerate(values.get("approximate", ())):
+            if name not in values and name not in surfaces:
+                out.append(
+                    _problem(
+                        doc,
+                        approximate.value[index],  # type: ignore[index]
+                        f"approximate[{index + 1}]",
+                        NOT_GIVEN,
+                        f"'{name}' is marked approximate but the record gives no {name}",
+                        f"add `{name}:` or remove it from `approximate`",
+                    )
+                )
+    takedown: Span | None = v.get("takedown")
+    if takedown is not None and takedown.start > today:
+        out.append(
+            _problem(
+                doc,
+                root.get("takedown") or root,
+                "takedown",
+                FUTURE,
+                f"takedown {takedown.name} is after today ({today.isoformat()})",
+                "check the year; use --as-of YYYY-MM-DD to validate as of another day",
+            )
+        )
+    report: Span | None = v.get("report")
+    if cadence and report is not None and report.precision != cadence:
+        out.append(
+            _problem(
+                doc,
+                root.get("report") or root,
+                "report",
+                WRONG_CADENCE,
+                f"'{report.name}' is a {report.precision} but the site's cadence is {cadence}",
+                f"name a {cadence} period, e.g. {_example_period(cadence)}",
+            )
+        )
+    elif cadence and report is None and takedown and period_of_span(takedown, cadence) is None:
+        out.append(
+            _problem(
+                doc,
+                root.get("takedown") or root,
+                "takedown",
+                SPANS_PERIODS,
+                f"takedown {takedown.name} spans more than one {cadence}",
+                f"add `report: <{cadence}>` naming the period that disclosed it",
+            )
+        )
+    if report is not None and takedown is not None and report.end < takedown.start:
+        out.append(
+            _problem(
+                doc,
+                root.get("report") or root,
+                "report",
+                REPORT_BEFORE,
+                f"report period {report.name} ends before the takedown {takedown.name}",
+                "a network is disclosed in or after the period it was removed",
+            )
+        )
+    activity = v.get("activity") or {}
+    first, last = activity.get("first"), activity.get("last")
+    if first is not None and last is not None and first.start > last.end:
+        out.append(
+            _problem(
+                doc,
+                root.get("activity") or root,
+                "activity",
+                ACTIVITY_ORDER,
+                f"first activity {first.name} is after last activity {last.name}",
+            )
+        )
+    corrections = v.get("corrections") or ()
+    node = root.get("corrections")
+    for index, correction in enumerate(corrections):
+        here = node.value[index] if node is not None and node.kind == "seq" else root  # type: ignore[index]
+        day = correction["date"].start
+        if day > today:
+            out.append(
+                _problem(
+                    doc, here, f"corrections[{index + 1}].date", FUTURE, f"{day} is after today"
+                )
+            )
+        if index and day < corrections[index - 1]["date"].start:
+            out.append(
+                _problem(
+                    doc,
+                    here,
+                    f"corrections[{index + 1}].date",
+                    CORRECTION_ORDER,
+                    "corrections must be in date order, oldest first",
+                    "add new corrections at the end of the list",
+                )
+            )
+    return out
+
+
+def _partial(root: Node) -> dict[str, Any]:
+    """Values of the fields that parse on their own, so one bad field hides no other rule."""
+    values: dict[str, Any] = {}
+    for name in ("id", "takedown", "report"):
+        node = root.get(name)
+        if node is not None:
+            value = OPERATION.field_named(name).kind.parse(node, name, [])
+            if value is not None:
+                values[name] = value
+    return values
+
+
+def _example_period(cadence: str) -> str:
+    return {"month": "2024-05", "quarter": "2024-q2", "half": "2024-h1", "year": "2024"}[cadence]
+
+
+def _cross_record_rules(checked: Checked, cadence: str | None) -> list[Problem]:
+    out: list[Problem] = []
+    owners: dict[str, tuple[Document, Node, str]] = {}
+    status: dict[str, str] = {}
+    for doc, values in checked.operations:
+        status[values["id"]] = values["status"]
+        root = doc.root
+        assert root is not None
+        names = [("id", values["id"], root.get("id"))]
+        previous = root.get("previous_ids")
+        for index, old in enumerate(values.get("previous_ids", ())):
+            names.append((f"previous_ids[{index + 1}]", old, previous.value[index]))  # type: ignore[union-attr,index]
+        for where, name, node in names:
+            assert node is not None
+            if name in owners:
+                first_doc, first_node, first_where = owners[name]
+                out.append(
+                    _problem(
+                        doc,
+                        node,
+                        where,
+                        DUPLICATE_ID,
+                        f"'{name}' is already used by {first_doc.path}:{first_node.line}",
+                        "ids are permanent and unique: choose a new one",
+                    )
+                )
+                out.append(
+                    _problem(
+                        first_doc,
+                        first_node,
+                        first_where,
+                        DUPLICATE_ID,
+                        f"'{name}' is also used by {doc.path}:{node.line}",
+                        "ids are permanent and unique: choose a new one",
+                    )
+                )
+            else:
+                owners[name] = (doc, node, where)
+    for doc, values in checked.operations:
+        related = doc.root.get("related") if doc.root else None
+        for index, other in enumerate(values.get("related", ())):
+            node = related.value[index]  # type: ignore[union-attr,index]
+            where = f"related[{index + 1}]"
+            if other == values["id"]:
+                out.append(
+                    _problem(doc, node, where, SELF_RELATED, "a record cannot relate to itself")
+                )
+            elif other not in status:
+                out.append(
+                    _problem(
+                        doc,
+                        node,
+                        where,
+                        UNKNOWN_RELATED,
+                        f"no record has the id '{other}'",
+                        did_you_mean(other, sorted(status)),
+                    )
+                )
+            elif values["status"] == "published" and status[other] == "draft":
+                out.append(
+                    _problem(
+                        doc,
+                        node,
+                        where,
+                        DRAFT_RELATED,
+                        f"'{other}' is a draft, so the link would lead nowhere",
+                        "publish it first, or remove it from `related`",
+                    )
+                )
+    if cadence and checked.site is not None:
+        needed: dict[str, tuple[Document, Node]] = {}
+        for doc, values in checked.operations:
+            if values["status"] != "published":
+                continue
+            period = values.get("report") or period_of_span(values["takedown"], cadence)
+            if period is not None and period.name not in needed:
+                needed[period.name] = (doc, doc.root)  # type: ignore[assignment]
+        for name, (doc, node) in sorted(needed.items()):
+            if name not in checked.reports and not _has_report_file(checked, name):
+                out.append(
+                    _problem(
+                        doc,
+                        node.get("report") or node.get("takedown") or node,
+                        "",
+                        NO_INTRO,
+                        f"period {name} has published networks but no intro reports/{name}.md",
+                        f"create reports/{name}.md with `title:` and `published:` front matter",
+                    )
+                )
+    return out
+
+
+def _has_report_file(checked: Checked, name: str) -> bool:
+    # An intro that failed its own checks was already reported; don't report it missing too.
+    return (checked.content / "reports" / f"{name}.md").exists()
