@@ -26,9 +26,7 @@ def resolve_today(as_of: date | None) -> date:
         try:
             return datetime.fromtimestamp(int(epoch), tz=UTC).date()
         except (ValueError, OverflowError, OSError) as exc:
-            raise SystemExit(
-                f"error: SOURCE_DATE_EPOCH must be seconds since 1970, not {epoch!r}"
-            ) from exc
+            raise SystemExit(f"error: SOURCE_DATE_EPOCH must be seconds since 1970, not {epoch!r}") from exc
     return datetime.now(tz=UTC).date()
 
 
@@ -101,9 +99,14 @@ def cmd_build(args: argparse.Namespace) -> int:
     from generator.build import build_site
 
     today = resolve_today(args.as_of)
-    result = build_site(Path(args.content), Path(args.out), today, verbose=args.verbose)
+    quiet = os.environ.get("CI") == "true" and not args.verbose
+    progress = None if quiet else (lambda line: print(line, file=sys.stderr, flush=True))
+    result = build_site(Path(args.content), Path(args.out), today, progress=progress)
     if result.problems:
         _print_problems(result.problems, "text", sys.stderr)
+    if result.ok:
+        total = sum(result.timings.values())
+        print(f"built {args.out}: {result.counts.get('pages', 0)} pages in {total:.1f} s", file=sys.stderr)
     return 0 if result.ok else 1
 
 
@@ -111,7 +114,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Preview the site with live reload; validation errors show in the page."""
     from generator.serve import serve
 
-    return serve(Path(args.content), args.host, args.port, args.as_of)
+    return serve(Path(args.content), args.host, args.port, args.as_of, announce=print)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -163,9 +166,7 @@ def _parser() -> argparse.ArgumentParser:
     for name in NewRecord.ASKED:
         new.add_argument(f"--{name.replace('_', '-')}", dest=name, help=NewRecord.PROMPTS[name])
 
-    build = command(
-        "build", cmd_build, "Validate and build the site.", "transparency build --out site"
-    )
+    build = command("build", cmd_build, "Validate and build the site.", "transparency build --out site")
     build.add_argument("--content", default="content")
     build.add_argument("--out", default="site")
     build.add_argument("--as-of", type=as_of_date, help="build as of this day (YYYY-MM-DD)")

@@ -75,9 +75,7 @@ BAD_TECHNIQUE = message("bad-technique", "A DISARM technique id is not of the fo
 NOT_LIST = message("expected-list", "A field that holds a list holds something else.")
 TOO_FEW = message("too-few", "A list has fewer items than required.")
 DUPLICATE_ITEM = message("duplicate-item", "A list names the same value twice.")
-NOT_MAPPING = message(
-    "expected-mapping", "A field (or the whole file) that holds a mapping holds something else."
-)
+NOT_MAPPING = message("expected-mapping", "A field (or the whole file) that holds a mapping holds something else.")
 UNKNOWN_KEY = message("unknown-key", "A key is not part of the format (often a typo).")
 MISSING = message("missing-field", "A required field is missing.")
 
@@ -115,9 +113,7 @@ class Kind:
         """The scalar's text, or None after reporting a list/mapping/empty value."""
         if node.kind != "scalar":
             if node.kind != "alias":
-                issues.append(
-                    Issue(node, where, NOT_TEXT, f"expected {expected}, found {_kind_of(node)}")
-                )
+                issues.append(Issue(node, where, NOT_TEXT, f"expected {expected}, found {_kind_of(node)}"))
             return None
         if _is_null(node):
             issues.append(
@@ -188,8 +184,7 @@ class Slug(Kind):
                     node,
                     where,
                     BAD_SLUG,
-                    "expected an id of lowercase letters, digits and single hyphens, "
-                    f"found '{value}'",
+                    f"expected an id of lowercase letters, digits and single hyphens, found '{value}'",
                     f"for example '{suggestion}'" if suggestion else "",
                 )
             )
@@ -284,9 +279,7 @@ class Boolean(Kind):
         hint = "write true or false"
         if value.lower() in _BOOLISH:
             hint += " (YAML 1.1 reads yes/no/on/off differently from YAML 1.2)"
-        issues.append(
-            Issue(node, where, NOT_BOOL, f"expected true or false, found '{value}'", hint)
-        )
+        issues.append(Issue(node, where, NOT_BOOL, f"expected true or false, found '{value}'", hint))
         return None
 
     def json_schema(self) -> dict[str, Any]:
@@ -457,11 +450,7 @@ class Places(Kind):
             items = [node]  # `origin: RU` is understood as `[RU]`
         elif node.kind != "seq":
             if _is_null(node):
-                issues.append(
-                    Issue(
-                        node, where, EMPTY, "expected a list of country codes, found an empty value"
-                    )
-                )
+                issues.append(Issue(node, where, EMPTY, "expected a list of country codes, found an empty value"))
             elif node.kind != "alias":
                 issues.append(
                     Issue(
@@ -496,11 +485,7 @@ class Places(Kind):
                 continue
             if value in valid or value in self.alone or value in self.regions:
                 if value in codes:
-                    issues.append(
-                        Issue(
-                            item, here, DUPLICATE_ITEM, f"'{value}' is listed twice", "remove one"
-                        )
-                    )
+                    issues.append(Issue(item, here, DUPLICATE_ITEM, f"'{value}' is listed twice", "remove one"))
                 codes.append(value)
                 continue
             ok = False
@@ -511,8 +496,7 @@ class Places(Kind):
                     here,
                     code,
                     f"expected an ISO 3166-1 alpha-2 country code, found '{value}'",
-                    _suggest_country(value)
-                    or did_you_mean(value.lower(), self.regions + self.alone),
+                    _suggest_country(value) or did_you_mean(value.lower(), self.regions + self.alone),
                 )
             )
         for word in self.alone:
@@ -615,9 +599,7 @@ class ListOf(Kind):
             if node.kind == "alias":
                 return None
             found = (
-                "an empty value"
-                if _is_null(node)
-                else (f"'{node.value}'" if node.kind == "scalar" else _kind_of(node))
+                "an empty value" if _is_null(node) else (f"'{node.value}'" if node.kind == "scalar" else _kind_of(node))
             )
             issues.append(
                 Issue(
@@ -755,9 +737,7 @@ class Record(Kind):
         schema: dict[str, Any] = {
             "type": "object",
             "additionalProperties": False,
-            "properties": {
-                f.name: {**f.kind.json_schema(), "description": f.doc} for f in self.fields
-            },
+            "properties": {f.name: {**f.kind.json_schema(), "description": f.doc} for f in self.fields},
         }
         required = [f.name for f in self.fields if f.required]
         if required:

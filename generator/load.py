@@ -155,11 +155,7 @@ def parse_yaml(text: str, shown: str, line_offset: int = 0) -> tuple[Node | None
         line = (mark.line + 1 + line_offset) if mark else 0
         col = (mark.column + 1) if mark else 0
         message = (exc.problem or exc.context or "invalid YAML").strip()
-        problems.append(
-            Problem(
-                shown, line, col, f"invalid YAML: {message}", _yaml_hint(message), "yaml-syntax"
-            )
-        )
+        problems.append(Problem(shown, line, col, f"invalid YAML: {message}", _yaml_hint(message), "yaml-syntax"))
         return None, problems
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1 + line_offset
@@ -239,9 +235,7 @@ def _build_tree(events, shown: str, offset: int, problems: list[Problem]) -> Nod
 
     def report(event, message: str, hint: str, code: str) -> None:
         mark = event.start_mark
-        problems.append(
-            Problem(shown, mark.line + 1 + offset, mark.column + 1, message, hint, code)
-        )
+        problems.append(Problem(shown, mark.line + 1 + offset, mark.column + 1, message, hint, code))
 
     for event in events:
         kind = type(event)

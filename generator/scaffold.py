@@ -84,9 +84,7 @@ def _flag(where: str) -> str:
     return where.split("[")[0].split(".")[0].replace("_", "-")
 
 
-def write_new_record(
-    content: Path, answers: dict[str, str | None], today: date
-) -> tuple[Path, list[Problem]]:
+def write_new_record(content: Path, answers: dict[str, str | None], today: date) -> tuple[Path, list[Problem]]:
     record_id = (answers.get("id") or "").strip()
     takedown = (answers.get("takedown") or "").strip()
     year = takedown[:4] if takedown[:4].isdigit() else str(today.year)
@@ -114,9 +112,7 @@ def write_new_record(
     if root is not None:
         issues: list[Issue] = []
         OPERATION.parse(root, "", issues)
-        problems += [
-            Problem(shown, 0, 0, f"--{_flag(i.where)}: {i.message}", i.hint, i.code) for i in issues
-        ]
+        problems += [Problem(shown, 0, 0, f"--{_flag(i.where)}: {i.message}", i.hint, i.code) for i in issues]
     if record_id and problems == []:
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("x", encoding="utf-8") as handle:

@@ -107,9 +107,7 @@ OPERATION = Record(
             True,
         ),
         Field("accounts", Count(), "Accounts removed (required unless `surfaces` is given)."),
-        Field(
-            "followers", Count(), "Followers of the removed accounts; absent means not disclosed."
-        ),
+        Field("followers", Count(), "Followers of the removed accounts; absent means not disclosed."),
         Field(
             "approximate",
             ListOf(item=Choice(choices=("accounts", "followers", "ad_spend", *SURFACES))),
@@ -117,12 +115,7 @@ OPERATION = Record(
         ),
         Field(
             "surfaces",
-            Record(
-                tuple(
-                    Field(s, Count(), f"{s.replace('_', ' ').capitalize()} removed.")
-                    for s in SURFACES
-                )
-            ),
+            Record(tuple(Field(s, Count(), f"{s.replace('_', ' ').capitalize()} removed.") for s in SURFACES)),
             "Per-surface counts: Facebook accounts, Pages, Groups, Instagram accounts, channels...",
         ),
         Field(
@@ -130,7 +123,11 @@ OPERATION = Record(
             Record(
                 (
                     Field("amount", Amount(), "Amount spent on ads.", True),
-                    Field("currency", Currency(), "ISO 4217 currency of the amount (required unless 0)."),
+                    Field(
+                        "currency",
+                        Currency(),
+                        "ISO 4217 currency of the amount (required unless 0).",
+                    ),
                 )
             ),
             "Money the network spent on ads.",
@@ -224,9 +221,7 @@ SITE = Record(
             True,
         ),
         Field("cadence", Choice(choices=CADENCES), "Length of a reporting period.", True),
-        Field(
-            "language", Choice(choices=("en",)), "Language of the interface and formatting.", True
-        ),
+        Field("language", Choice(choices=("en",)), "Language of the interface and formatting.", True),
         Field(
             "description",
             Text(max_length=300),

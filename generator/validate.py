@@ -87,9 +87,7 @@ def _problems(doc: Document, issues: list[Issue]) -> list[Problem]:
     return out
 
 
-def _problem(
-    doc: Document, node: Node, where: str, code: str, text: str, hint: str = ""
-) -> Problem:
+def _problem(doc: Document, node: Node, where: str, code: str, text: str, hint: str = "") -> Problem:
     return Problem(doc.path, node.line, node.col, f"{where}: {text}" if where else text, hint, code)
 
 
@@ -129,9 +127,7 @@ def list_files(folder: Path, content: Path, suffix: str, checked: Checked) -> li
                         if path.suffix == ".yml"
                         else f"only {suffix} records belong here; move or delete this file"
                     )
-                    checked.problems.append(
-                        Problem(shown, 0, 0, f"not a {suffix} file", hint, BAD_FILE)
-                    )
+                    checked.problems.append(Problem(shown, 0, 0, f"not a {suffix} file", hint, BAD_FILE))
                 continue
             found.append(path)
     return found
@@ -152,11 +148,7 @@ def validate_content(content: Path, today: date) -> Checked:
             checked.problems += _problems(doc, issues)
             cadence_node = doc.root.get("cadence") if doc.root.kind == "map" else None
             if cadence_node is not None and checked.site is None:
-                cadence = (
-                    cadence_node.value
-                    if cadence_node.value in ("month", "quarter", "half", "year")
-                    else None
-                )
+                cadence = cadence_node.value if cadence_node.value in ("month", "quarter", "half", "year") else None
         if checked.site:
             cadence = checked.site["cadence"]
     else:
@@ -226,9 +218,7 @@ def validate_content(content: Path, today: date) -> Checked:
     return checked
 
 
-def _period_file_name(
-    doc: Document, stem: str, cadence: str | None, checked: Checked
-) -> Span | None:
+def _period_file_name(doc: Document, stem: str, cadence: str | None, checked: Checked) -> Span | None:
     try:
         period = parse_span(stem)
     except ValueError:
@@ -383,11 +373,7 @@ def _record_rules(
         here = node.value[index] if node is not None and node.kind == "seq" else root  # type: ignore[index]
         day = correction["date"].start
         if day > today:
-            out.append(
-                _problem(
-                    doc, here, f"corrections[{index + 1}].date", FUTURE, f"{day} is after today"
-                )
-            )
+            out.append(_problem(doc, here, f"corrections[{index + 1}].date", FUTURE, f"{day} is after today"))
         if index and day < corrections[index - 1]["date"].start:
             out.append(
                 _problem(
@@ -462,9 +448,7 @@ def _cross_record_rules(checked: Checked, cadence: str | None) -> list[Problem]:
             node = related.value[index]  # type: ignore[union-attr,index]
             where = f"related[{index + 1}]"
             if other == values["id"]:
-                out.append(
-                    _problem(doc, node, where, SELF_RELATED, "a record cannot relate to itself")
-                )
+                out.append(_problem(doc, node, where, SELF_RELATED, "a record cannot relate to itself"))
             elif other not in status:
                 out.append(
                     _problem(

@@ -1,0 +1,110 @@
+"""Runs the stages in order (validate, model, aggregate, charts, pages, exports, shell), times each,
+gathers everything in memory before writing, and swaps the new site in atomically: a failed
+build leaves the previous output untouched.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from generator.errors import Problem
+from generator.validate import validate_content
+
+SHELL_FAILED = "shell-failed"
+
+
+@dataclass
+class BuildResult:
+    ok: bool
+    problems: list[Problem] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    """Seconds per stage, in pipeline order."""
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+class _Timer:
+    def __init__(self, result: BuildResult, progress: Callable[[str], None] | None) -> None:
+        self.result = result
+        self.progress = progress
+        self.start = time.perf_counter()
+
+    def lap(self, stage: str, detail: str = "") -> None:
+        now = time.perf_counter()
+        self.result.timings[stage] = now - self.start
+        self.start = now
+        if self.progress:
+            self.progress(f"{stage:<10} {self.result.timings[stage]:7.2f} s  {detail}")
+
+
+def build_site(
+    content: Path,
+    out: Path,
+    today: date,
+    *,
+    cache_dir: Path | None = None,
+    progress: Callable[[str], None] | None = None,
+    verbose: bool = False,
+) -> BuildResult:
+    result = BuildResult(ok=False)
+    timer = _Timer(result, progress)
+    checked = validate_content(content, today)
+    result.problems = list(checked.problems)
+    timer.lap("validate", f"{checked.files} files")
+    if not checked.ok:
+        return result
+
+    from generator.aggregate import aggregate
+    from generator.charts import ChartRenderer, build_charts
+    from generator.i18n import Formatter
+    from generator.model import build_model
+    from generator.pages import build_pages
+    from generator.shell import run_shell
+
+    site = build_model(checked, today)
+    result.counts.update(networks=len(site.operations), periods=len(site.periods), **site.dropped)
+    timer.lap("model", f"{len(site.operations)} networks, {len(site.periods)} periods")
+    figures = aggregate(site)
+    timer.lap("aggregate", f"{len(figures.countries)} countries")
+    formatter = Formatter(site.language)
+    renderer = ChartRenderer(cache_dir or out.resolve().parent / ".cache" / "charts")
+    charts = build_charts(site, figures, formatter, renderer)
+    result.counts.update(charts_rendered=renderer.rendered, charts_reused=renderer.reused)
+    timer.lap("charts", f"{renderer.rendered} rendered, {renderer.reused} from cache")
+    tree = build_pages(site, figures, charts, formatter)
+    result.counts["pages"] = len(tree.pages)
+    timer.lap("pages", f"{len(tree.pages)} pages")
+
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f".{out.name}-build-", dir=out.parent) as work:
+        staged = Path(work) / "site"
+        try:
+            shell = run_shell(site, tree, Path(work), staged)
+        except Exception as exc:  # the shell's own errors (strict warnings, theme errors) become a problem
+            result.problems.append(Problem("mkdocs", 0, 0, f"site build failed: {exc}", "", SHELL_FAILED))
+            return result
+        if shell.warnings:
+            result.problems += [Problem("mkdocs", 0, 0, w, "", SHELL_FAILED, "error") for w in shell.warnings]
+            return result
+        timer.lap("shell", f"{sum(1 for _ in staged.rglob('*.html'))} HTML files")
+        _swap_in(staged, out)
+    timer.lap("swap")
+    result.ok = True
+    return result
+
+
+def _swap_in(staged: Path, out: Path) -> None:
+    """Replace `out` with `staged` by renames, so readers never see a half-written site."""
+    old = None
+    if out.exists():
+        old = out.with_name(f".{out.name}-old-{time.monotonic_ns()}")
+        out.rename(old)
+    staged.rename(out)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,366 @@
+"""Model + figures + charts -> the page tree: one Markdown-wrapped HTML body per page, rendered
+with the Jinja2 templates in templates/, plus the navigation. Knows nothing of MkDocs: the shell
+turns the tree into a site.
+
+Content Markdown (summaries, intros, pages) is rendered here with markdown-it-py, raw HTML
+disabled and unsafe links refused; templates autoescape everything else.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from babel.numbers import format_currency
+from markdown_it import MarkdownIt
+from markupsafe import Markup, escape
+
+from generator.aggregate import Figures
+from generator.charts import ChartSet
+from generator.i18n import Formatter
+from generator.model import AdSpend, Site
+from generator.schema import OPERATION
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+@dataclass(frozen=True)
+class OutputPage:
+    """One page of the site, ready for the shell."""
+
+    path: str
+    """Path of its Markdown file in the page tree, e.g. `operations/<id>.md`."""
+    title: str
+    description: str
+    body: str
+    """HTML body (with a few Markdown headings for the table of contents)."""
+    hide: tuple[str, ...] = ()
+    """Shell chrome to hide on this page (`toc`, `navigation`)."""
+
+
+@dataclass(frozen=True)
+class PageTree:
+    pages: tuple[OutputPage, ...]
+    files: dict[str, bytes]
+    """Static files by site-relative path (chart SVGs, downloads)."""
+    nav: list[Any]
+    """Navigation in the shell's shape: a list of {title: path-or-list}."""
+    extra: dict[str, Any] = field(default_factory=dict)
+    """Site-wide values the shell templates need (feed URL...)."""
+
+
+def _markdown() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.enable("table")
+    md.validateLink = _safe_link  # type: ignore[method-assign]
+    return md
+
+
+def _safe_link(url: str) -> bool:
+    scheme = url.strip().lower().split(":", 1)[0] if ":" in url.split("/", 1)[0] else ""
+    return scheme in ("", "http", "https", "mailto")
+
+
+class ContentMarkdown:
+    """Renders the policy team's Markdown safely; headings are shifted below the page title."""
+
+    def __init__(self) -> None:
+        self.md = _markdown()
+
+    def render(self, text: str) -> Markup:
+        tokens = self.md.parse(text)
+        for token in tokens:
+            if token.type in ("heading_open", "heading_close"):
+                level = min(int(token.tag[1]) + 1, 6)
+                token.tag = f"h{level}"
+        return Markup(self.md.renderer.render(tokens, self.md.options, {}))
+
+
+DETECTION = {"internal": "Internal", "external": "External", "unknown": "Not stated"}
+
+
+def make_environment(formatter: Formatter, templates: Path = TEMPLATES) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=False,
+        keep_trailing_newline=True,
+    )
+    env.install_gettext_translations(formatter.translations, newstyle=True)  # type: ignore[attr-defined]
+    env.filters.update(
+        count=formatter.count,
+        signed=formatter.signed,
+        span=formatter.span,
+        day=formatter.day,
+        country=formatter.country,
+        countries=formatter.countries,
+    )
+    env.globals.update(
+        detection_label=lambda value: formatter.gettext(DETECTION[value]),
+        surface_label=lambda name: formatter.gettext(name.replace("_", " ").capitalize()),
+        money=lambda spend: _money(spend, formatter),
+    )
+    return env
+
+
+def _money(spend: AdSpend, formatter: Formatter) -> str:
+    if spend.currency is None:
+        return formatter.count(spend.amount)
+    return format_currency(spend.amount, spend.currency, locale=formatter.locale)
+
+
+def _root(path: str) -> str:
+    """Relative prefix from a page to the site root (`operations/x.md` -> `../../`)."""
+    depth = path.count("/") + (0 if path.endswith("index.md") else 1)
+    return "../" * depth
+
+
+def _front_matter(page: OutputPage) -> str:
+    meta: dict[str, Any] = {"title": page.title, "description": page.description}
+    if page.hide:
+        meta["hide"] = list(page.hide)
+    # JSON is valid YAML and escapes every character YAML could misread.
+    lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in meta.items()]
+    return "---\n" + "\n".join(lines) + "\n---\n\n"
+
+
+def page_source(page: OutputPage) -> str:
+    """The Markdown file the shell reads for this page: front matter, the full title as the
+    page's heading (the navigation may use a shorter one), then the body."""
+    return _front_matter(page) + f"<h1>{escape(page.title)}</h1>\n\n" + page.body
+
+
+def _first_sentence(text: str, limit: int = 200) -> str:
+    plain = " ".join(text.split())
+    cut = plain.find(". ")
+    sentence = plain[: cut + 1] if 0 < cut < limit else plain[:limit]
+    return sentence
+
+
+@dataclass(frozen=True)
+class Renderer:
+    site: Site
+    figures: Figures
+    charts: ChartSet
+    formatter: Formatter
+    env: jinja2.Environment
+    markdown: ContentMarkdown
+    country_pages: frozenset[str]
+
+    def render(self, template: str, path: str, **context: Any) -> str:
+        context.setdefault("root", _root(path))
+        return self.env.get_template(template).render(site=self.site, **context)
+
+
+def build_pages(
+    site: Site,
+    figures: Figures,
+    charts: ChartSet,
+    formatter: Formatter,
+    templates: Path = TEMPLATES,
+    downloads: list[dict[str, Any]] | None = None,
+) -> PageTree:
+    r = Renderer(
+        site,
+        figures,
+        charts,
+        formatter,
+        make_environment(formatter, templates),
+        ContentMarkdown(),
+        frozenset(c.code for c in figures.countries),
+    )
+    _ = formatter.gettext
+    pages: list[OutputPage] = []
+    add = pages.append
+    corrections = sorted(
+        ((op, c) for op in site.operations for c in op.corrections),
+        key=lambda pair: (pair[1].date, pair[0].id),
+        reverse=True,
+    )
+    latest = figures.periods[0] if figures.periods else None
+    add(
+        OutputPage(
+            "index.md",
+            site.title,
+            site.description or site.title,
+            r.render(
+                "home.html",
+                "index.md",
+                latest=latest,
+                all_time=figures.all_time,
+                first_period=site.periods[-1].span if site.periods else None,
+                charts=charts.home,
+                corrections=corrections[:5],
+            ),
+            hide=("toc",),
+        )
+    )
+    pages += _report_pages(r)
+    pages += _operation_pages(r)
+    pages += _country_pages(r)
+    add(
+        OutputPage(
+            "corrections.md",
+            _("Corrections"),
+            _("Every correction made to a published figure, newest first."),
+            r.render("corrections.html", "corrections.md", corrections=corrections),
+        )
+    )
+    fields = [{"name": f.name, "label": f.kind.label, "required": f.required, "doc": f.doc} for f in OPERATION.fields]
+    add(
+        OutputPage(
+            "data/index.md",
+            _("Data"),
+            _("Download every network as CSV, JSON and more, with field documentation."),
+            r.render("data.html", "data/index.md", downloads=downloads or [], fields=fields),
+        )
+    )
+    for page in site.pages:
+        add(
+            OutputPage(
+                f"{page.slug}.md",
+                page.title,
+                _first_sentence(page.body),
+                r.render("page.html", f"{page.slug}.md", body=r.markdown.render(page.body)),
+            )
+        )
+    nav = _navigation(site, formatter)
+    return PageTree(tuple(pages), dict(sorted(charts.files.items())), nav)
+
+
+def _report_pages(r: Renderer) -> list[OutputPage]:
+    site, figures, _ = r.site, r.figures, r.formatter.gettext
+    pages = []
+    by_year: dict[int, list] = {}
+    for row in figures.periods:
+        by_year.setdefault(row.period.span.start.year, []).append(row)
+    year_pages = site.cadence != "year"
+    pages.append(
+        OutputPage(
+            "reports/index.md",
+            _("Reports"),
+            _("All periodic reports, newest first."),
+            r.render("reports_index.html", "reports/index.md", years=list(by_year.items()), year_pages=year_pages),
+        )
+    )
+    if year_pages:
+        for year, rows in by_year.items():
+            path = f"reports/{year}/index.md"
+            pages.append(
+                OutputPage(
+                    path,
+                    str(year),
+                    _("Reports for %(year)s") % {"year": year},
+                    r.render("reports_index.html", path, years=[(year, rows)], year_pages=False),
+                )
+            )
+    names = [p.name for p in site.periods]
+    for index, row in enumerate(figures.periods):
+        period = row.period
+        path = f"reports/{period.name}.md"
+        pages.append(
+            OutputPage(
+                path,
+                period.title,
+                _first_sentence(period.intro) or period.title,
+                r.render(
+                    "report.html",
+                    path,
+                    period=period,
+                    figures=row,
+                    intro=r.markdown.render(period.intro),
+                    charts=r.charts.periods.get(period.name, ()),
+                    previous=site.periods[index + 1] if index + 1 < len(names) else None,
+                    next=site.periods[index - 1] if index > 0 else None,
+                ),
+            )
+        )
+    return pages
+
+
+def citation(site: Site, title: str, url: str, year: int) -> str:
+    return f"{site.platform} ({year}). {title}. {site.title}. {url} (accessed {site.today.isoformat()})."
+
+
+def _operation_pages(r: Renderer) -> list[OutputPage]:
+    site = r.site
+    ops = site.operations
+    by_id = {op.id: op for op in ops}
+    pages = []
+    for index, op in enumerate(ops):
+        path = f"operations/{op.id}.md"
+        pages.append(
+            OutputPage(
+                path,
+                op.title,
+                _first_sentence(op.summary),
+                r.render(
+                    "operation.html",
+                    path,
+                    op=op,
+                    summary=r.markdown.render(op.summary),
+                    related=[by_id[i] for i in op.related if i in by_id],
+                    country_pages=r.country_pages,
+                    citation=citation(site, op.title, f"{site.base_url}operations/{op.id}/", op.period.end.year),
+                    previous=ops[index - 1] if index > 0 else None,
+                    next=ops[index + 1] if index + 1 < len(ops) else None,
+                ),
+            )
+        )
+    return pages
+
+
+def _country_pages(r: Renderer) -> list[OutputPage]:
+    _ = r.formatter.gettext
+    pages = [
+        OutputPage(
+            "countries/index.md",
+            _("Countries"),
+            _("Every country in this archive, as origin and as target."),
+            r.render("countries_index.html", "countries/index.md", countries=r.figures.countries),
+        )
+    ]
+    for country in r.figures.countries:
+        path = f"countries/{country.code.lower()}.md"
+        name = r.formatter.country(country.code)
+        pages.append(
+            OutputPage(
+                path,
+                name,
+                _("Networks operated from or targeting %(country)s.") % {"country": name},
+                r.render(
+                    "country.html",
+                    path,
+                    figures=country,
+                    name=name,
+                    charts=r.charts.countries.get(country.code, ()),
+                ),
+            )
+        )
+    return pages
+
+
+def _navigation(site: Site, formatter: Formatter) -> list[Any]:
+    _ = formatter.gettext
+    reports: list[Any] = [{_("All reports"): "reports/index.md"}]
+    if site.cadence == "year":
+        reports += [{formatter.span(p.span): f"reports/{p.name}.md"} for p in site.periods]
+    else:
+        years: dict[int, list[Any]] = {}
+        for p in site.periods:
+            years.setdefault(p.span.start.year, []).append({formatter.span(p.span): f"reports/{p.name}.md"})
+        reports += [{str(y): [f"reports/{y}/index.md", *items]} for y, items in years.items()]
+    nav: list[Any] = [
+        {_("Home"): "index.md"},
+        {_("Reports"): reports},
+        {_("Countries"): "countries/index.md"},
+        {_("Data"): "data/index.md"},
+        {_("Corrections"): "corrections.md"},
+    ]
+    nav += [{p.title: f"{p.slug}.md"} for p in site.pages]
+    return nav

@@ -1,0 +1,146 @@
+"""Live preview: builds the site into a temporary folder, serves it on localhost, rebuilds on any
+change in the content folder or the templates, and reloads open pages. When the content has
+errors, every page shows them (escaped) instead of the site, until they are fixed.
+"""
+
+from __future__ import annotations
+
+import html
+import threading
+import time
+from collections.abc import Callable
+from datetime import date
+from functools import partial
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from tempfile import TemporaryDirectory
+from urllib.parse import parse_qs, urlsplit
+
+from generator.build import BuildResult, build_site
+from generator.errors import render_text
+from generator.pages import TEMPLATES
+
+RELOAD_SCRIPT = """<script>
+(function () {
+  var version = %d;
+  function poll() {
+    fetch("/__livereload?v=" + version).then(function (r) { return r.text(); }).then(function (t) {
+      if (t !== String(version)) { location.reload(); } else { poll(); }
+    }).catch(function () { setTimeout(poll, 1000); });
+  }
+  poll();
+})();
+</script>"""
+
+
+class Preview:
+    """The state shared by the watcher and the HTTP handlers."""
+
+    def __init__(self, content: Path, out: Path, as_of: date | None) -> None:
+        self.content = content
+        self.out = out
+        self.as_of = as_of
+        self.version = 0
+        self.result: BuildResult | None = None
+        self.changed = threading.Condition()
+
+    def today(self) -> date:
+        from generator.cli import resolve_today
+
+        return resolve_today(self.as_of)
+
+    def rebuild(self) -> BuildResult:
+        started = time.perf_counter()
+        result = build_site(self.content, self.out, self.today(), cache_dir=self.out.parent / "cache")
+        result.timings["total"] = time.perf_counter() - started
+        with self.changed:
+            self.result = result
+            self.version += 1
+            self.changed.notify_all()
+        return result
+
+    def wait_for_change(self, seen: int, timeout: float = 25.0) -> int:
+        with self.changed:
+            self.changed.wait_for(lambda: self.version != seen, timeout=timeout)
+            return self.version
+
+    def error_page(self) -> bytes:
+        assert self.result is not None
+        items = "\n".join(f"<li><pre>{html.escape(render_text(p))}</pre></li>" for p in self.result.problems)
+        count = len(self.result.problems)
+        return (
+            "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+            "<title>Content errors</title><style>body{font-family:sans-serif;margin:2em;max-width:60em}"
+            "h1{color:#b00020}li{margin:.5em 0}pre{white-space:pre-wrap;background:#fff3f3;padding:.6em}"
+            "</style></head><body>"
+            f"<h1>{count} problem{'s' * (count != 1)} in the content</h1>"
+            "<p>The preview shows the site again as soon as they are fixed.</p>"
+            f"<ol>{items}</ol>{RELOAD_SCRIPT % self.version}</body></html>"
+        ).encode()
+
+
+class _Handler(SimpleHTTPRequestHandler):
+    preview: Preview
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the stdlib's name
+        pass
+
+    def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+        parts = urlsplit(self.path)
+        if parts.path == "/__livereload":
+            seen = int(parse_qs(parts.query).get("v", ["0"])[0] or 0)
+            self._send(str(self.preview.wait_for_change(seen)).encode(), "text/plain")
+            return
+        result = self.preview.result
+        if result is not None and not result.ok:
+            self._send(self.preview.error_page(), "text/html; charset=utf-8")
+            return
+        target = Path(self.translate_path(self.path))
+        if target.is_dir():
+            target = target / "index.html"
+        if target.suffix == ".html" and target.is_file():
+            page = target.read_bytes()
+            script = (RELOAD_SCRIPT % self.preview.version).encode()
+            page = page.replace(b"</body>", script + b"</body>", 1)
+            self._send(page, "text/html; charset=utf-8")
+            return
+        super().do_GET()
+
+    def _send(self, body: bytes, content_type: str) -> None:
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def _watch(preview: Preview, paths: list[Path], stop: threading.Event) -> None:
+    from watchfiles import watch
+
+    for _changes in watch(*paths, stop_event=stop, debounce=150, step=50):
+        preview.rebuild()
+
+
+def serve(content: Path, host: str, port: int, as_of: date | None, announce: Callable[[str], None]) -> int:
+    with TemporaryDirectory(prefix="transparency-serve-") as work:
+        out = Path(work) / "site"
+        preview = Preview(content, out, as_of)
+        result = preview.rebuild()
+        out.mkdir(exist_ok=True)
+        handler = type("Handler", (_Handler,), {"preview": preview})
+        server = ThreadingHTTPServer((host, port), partial(handler, directory=str(out)))
+        stop = threading.Event()
+        watcher = threading.Thread(target=_watch, args=(preview, [content, TEMPLATES], stop), daemon=True)
+        watcher.start()
+        state = "ok" if result.ok else f"{len(result.problems)} problems"
+        announce(f"serving http://{host}:{server.server_port}/ ({state}); Ctrl+C stops")
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            stop.set()
+            server.server_close()
+    return 0
