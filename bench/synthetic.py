@@ -53,7 +53,8 @@ def write_synthetic_content(folder: Path, count: int, cadence: str = "quarter", 
             periods.add(f"{year}-h{(month - 1) // 6 + 1}")
         else:
             periods.add(str(year))
-        narratives = "\n".join(f"  - {_words(rng, 3)}" for _ in range(rng.randint(2, 4)))
+        labels = sorted({_words(rng, 3) for _ in range(rng.randint(2, 4))})
+        narratives = "\n".join(f"  - {label}" for label in labels)
         followers = f"followers: {rng.randint(0, 2_000_000)}\n" if rng.random() > 0.1 else ""
         path = folder / "operations" / str(year) / f"{record_id}.yaml"
         path.parent.mkdir(exist_ok=True)

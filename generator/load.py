@@ -149,7 +149,7 @@ def parse_yaml(text: str, shown: str, line_offset: int = 0) -> tuple[Node | None
     if problems:
         return None, problems
     try:
-        root = _build_tree(yaml.parse(text, Loader=_Parser), shown, line_offset, problems)
+        root = _build_tree(_events(text), shown, line_offset, problems)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 + line_offset) if mark else 0
@@ -186,6 +186,20 @@ def parse_yaml(text: str, shown: str, line_offset: int = 0) -> tuple[Node | None
             )
         )
     return root, problems
+
+
+def _events(text: str):
+    """Parser events, pulled straight from libyaml (one call per event: this is the hot loop)."""
+    parser = _Parser(text)
+    try:
+        get = parser.get_event
+        while True:
+            event = get()
+            yield event
+            if type(event) is yaml.StreamEndEvent:
+                return
+    finally:
+        parser.dispose()
 
 
 def _yaml_hint(message: str) -> str:
