@@ -37,7 +37,8 @@ def as_of_date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"expected YYYY-MM-DD, found {text!r}") from None
 
 
-def _print_problems(problems: list[Problem], fmt: str, out=sys.stdout) -> None:
+def _print_problems(problems: list[Problem], fmt: str, out=None) -> None:
+    out = out or sys.stdout
     if fmt == "json":
         print(render_json(problems), file=out)
         return

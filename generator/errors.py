@@ -34,13 +34,20 @@ def sort_problems(problems: list[Problem]) -> list[Problem]:
     return sorted(set(problems))
 
 
+def printable(text: str) -> str:
+    """Control characters and line breaks shown as escapes, so one problem stays on one line."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def render_text(problem: Problem) -> str:
-    where = problem.path
+    where = printable(problem.path)
     if problem.line:
         where += f":{problem.line}:{problem.col or 1}"
-    text = f"{where}: {problem.severity}: {problem.message}"
+    text = f"{where}: {problem.severity}: {printable(problem.message)}"
     if problem.hint:
-        text += f"\n  hint: {problem.hint}"
+        text += f"\n  hint: {printable(problem.hint)}"
     return text
 
 

@@ -426,7 +426,10 @@ def _suggest_country(value: str) -> str:
     except LookupError:
         found = None
     if found is None:
-        matches = pycountry.countries.search_fuzzy(value) if len(value) > 3 else []
+        try:
+            matches = pycountry.countries.search_fuzzy(value) if len(value) > 3 else []
+        except LookupError:
+            matches = []
         found = matches[0] if matches else None
     return f"did you mean '{found.alpha_2}' ({found.name})?" if found else ""
 
@@ -647,6 +650,7 @@ class ListOf(Kind):
                         "remove one",
                     )
                 )
+                values.append(value)  # kept, so later items keep their positions for other rules
             else:
                 values.append(value)
         return tuple(values) if ok else None

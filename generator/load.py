@@ -152,14 +152,19 @@ def parse_yaml(text: str, shown: str, line_offset: int = 0) -> tuple[Node | None
         root = _build_tree(_events(text), shown, line_offset, problems)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        message = (exc.problem or exc.context or "invalid YAML").strip()
+        if exc.context_mark and exc.context and "quoted scalar" in exc.context:
+            mark = exc.context_mark  # point at the opening quote, not the end of the file
+            message = "a quote opened here is never closed"
         line = (mark.line + 1 + line_offset) if mark else 0
         col = (mark.column + 1) if mark else 0
-        message = (exc.problem or exc.context or "invalid YAML").strip()
         problems.append(Problem(shown, line, col, f"invalid YAML: {message}", _yaml_hint(message), "yaml-syntax"))
         return None, problems
     except yaml.reader.ReaderError as exc:
-        line = text.count("\n", 0, exc.position) + 1 + line_offset
-        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        # libyaml reports a byte offset into the UTF-8 encoding, not a character index
+        position = len(text.encode("utf-8")[: exc.position].decode("utf-8", errors="ignore"))
+        line = text.count("\n", 0, position) + 1 + line_offset
+        col = position - (text.rfind("\n", 0, position) + 1) + 1
         problems.append(
             Problem(
                 shown,
@@ -207,7 +212,9 @@ def _yaml_hint(message: str) -> str:
         return "a value containing ': ' must be quoted, e.g. title: \"Name: subtitle\""
     if "could not find expected ':'" in message:
         return "each line of a mapping is `key: value`; check the line above for a missing colon"
-    if "found character '@'" in message or "found character '`'" in message:
+    if "never closed" in message:
+        return "add the matching closing quote"
+    if "cannot start any token" in message:
         return "values starting with @ or ` must be quoted"
     return "check indentation and quoting around this position"
 

@@ -84,6 +84,21 @@ def _flag(where: str) -> str:
     return where.split("[")[0].split(".")[0].replace("_", "-")
 
 
+def _schema_file(content: Path) -> Path:
+    """The JSON Schema editors should use: the repository's copy, else one kept in the content
+    folder (written with the first new record, so the schema comment points at a real file)."""
+    repository_copy = content.parent / "schema" / "operation.schema.json"
+    return repository_copy if repository_copy.exists() else content / "operation.schema.json"
+
+
+def _write_schema(target: Path) -> None:
+    import json
+
+    from generator.schema import json_schema
+
+    target.write_text(json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
 def write_new_record(content: Path, answers: dict[str, str | None], today: date) -> tuple[Path, list[Problem]]:
     record_id = (answers.get("id") or "").strip()
     takedown = (answers.get("takedown") or "").strip()
@@ -101,12 +116,8 @@ def write_new_record(content: Path, answers: dict[str, str | None], today: date)
                 EXISTS,
             )
         ]
-    schema_file = content.parent / "schema" / "operation.schema.json"
-    schema_ref = (
-        os.path.relpath(schema_file, path.parent)
-        if schema_file.exists()
-        else "https://json-schema.org/draft/2020-12/schema"
-    )
+    schema_file = _schema_file(content)
+    schema_ref = os.path.relpath(schema_file, path.parent)
     text = render_new_record(answers, schema_ref)
     root, problems = parse_yaml(text, shown)
     if root is not None:
@@ -117,4 +128,6 @@ def write_new_record(content: Path, answers: dict[str, str | None], today: date)
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("x", encoding="utf-8") as handle:
             handle.write(text)
+        if not schema_file.exists():
+            _write_schema(schema_file)
     return path, problems

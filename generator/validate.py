@@ -105,7 +105,13 @@ def list_files(folder: Path, content: Path, suffix: str, checked: Checked) -> li
                 continue
             shown = display_path(path)
             if path.is_symlink():
-                target = path.resolve()
+                try:
+                    target = path.resolve()
+                except (OSError, RuntimeError):  # a symlink loop
+                    checked.problems.append(
+                        Problem(shown, 0, 0, "symlink cannot be followed (it loops)", "delete it", OUTSIDE)
+                    )
+                    continue
                 if not target.is_relative_to(root):
                     checked.problems.append(
                         Problem(
@@ -477,7 +483,7 @@ def _cross_record_rules(checked: Checked, cadence: str | None) -> list[Problem]:
             if values["status"] != "published":
                 continue
             period = values.get("report") or period_of_span(values["takedown"], cadence)
-            if period is not None and period.name not in needed:
+            if period is not None and period.precision == cadence and period.name not in needed:
                 needed[period.name] = (doc, doc.root)  # type: ignore[assignment]
         for name, (doc, node) in sorted(needed.items()):
             if name not in checked.reports and not _has_report_file(checked, name):

@@ -25,23 +25,30 @@ def links_of(html: str) -> list[str]:
     return parser.links
 
 
-def resolve(site: Path, page: Path, link: str) -> Path | None:
-    """The file a relative link from `page` points to, or None for external links and anchors."""
+def resolve(site: Path, page: Path, link: str, base_path: str = "/") -> Path | None:
+    """The file a link from `page` points to, or None for external links and anchors.
+    Absolute paths are read under the site's base path (the 404 page uses them)."""
     url, _ = urldefrag(link)
     parts = urlsplit(url)
     if parts.scheme or parts.netloc or not parts.path:
         return None
-    target = (page.parent / unquote(parts.path)).resolve()
+    if parts.path.startswith("/"):
+        if not parts.path.startswith(base_path):
+            return site / "__outside_the_site__"
+        target = (site / unquote(parts.path[len(base_path) :])).resolve()
+    else:
+        target = (page.parent / unquote(parts.path)).resolve()
     if target.is_dir() or url.endswith("/"):
         target = target / "index.html"
     return target
 
 
-def broken_links(site: Path) -> list[str]:
+def broken_links(site: Path, base_path: str = "/") -> list[str]:
+    """Every internal link or asset reference, on every page, whose target is missing."""
     broken = []
     for page in sorted(site.rglob("*.html")):
         for link in links_of(page.read_text(encoding="utf-8")):
-            target = resolve(site, page, link)
+            target = resolve(site, page, link, base_path)
             if target is not None and not target.exists():
                 broken.append(f"{page.relative_to(site)} -> {link}")
     return broken
