@@ -61,9 +61,11 @@ def build_site(
 
     from generator.aggregate import aggregate
     from generator.charts import ChartRenderer, build_charts
+    from generator.exports import build_exports
+    from generator.exports.csv import CSV_COLUMNS
     from generator.i18n import Formatter
     from generator.model import build_model
-    from generator.pages import build_pages
+    from generator.pages import DataLinks, build_pages
     from generator.shell import run_shell
 
     site = build_model(checked, today)
@@ -76,7 +78,17 @@ def build_site(
     charts = build_charts(site, figures, formatter, renderer)
     result.counts.update(charts_rendered=renderer.rendered, charts_reused=renderer.reused)
     timer.lap("charts", f"{renderer.rendered} rendered, {renderer.reused} from cache")
-    tree = build_pages(site, figures, charts, formatter)
+    exports = build_exports(site, figures, formatter)
+    timer.lap("exports", f"{len(exports.files)} files")
+    data = DataLinks(
+        downloads=exports.downloads,
+        period_downloads=exports.period_downloads,
+        operation_json=exports.operation_json,
+        feeds=exports.feeds,
+        columns=tuple({"name": c.name, "type": c.type, "description": c.description} for c in CSV_COLUMNS),
+    )
+    tree = build_pages(site, figures, charts, formatter, data=data)
+    tree.files.update(exports.files)
     result.counts["pages"] = len(tree.pages)
     timer.lap("pages", f"{len(tree.pages)} pages")
 

@@ -7,6 +7,7 @@ Takes `model.Site`, `aggregate.Figures`, an `i18n.Formatter` and a `ChartRendere
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -24,7 +25,7 @@ from altair.utils.schemapi import debug_mode
 from babel.lists import format_list
 from babel.numbers import get_decimal_symbol, get_group_symbol, parse_pattern
 
-from generator.aggregate import CountryFigures, Figures, PeriodFigures
+from generator.aggregate import CountryFigures, Figures, PeriodFigures, Totals, totals_of
 from generator.i18n import Formatter
 from generator.model import Operation, Site
 
@@ -51,10 +52,17 @@ BAR_STEP = 22
 TOP_STACKED = 8
 TOP_ORIGINS = 15
 TOP_MATRIX = 20
-TOP_NETWORKS = 15
+TOP_NETWORKS = 10
 SVG_DIR = "assets/charts"
-MAX_PERIOD_LABELS = 12
-"""Period axes label every n-th period beyond this many (vl-convert also measures each label: ~1 ms)."""
+MAX_PERIOD_LABELS = 8
+"""Period axes label every n-th period beyond this many (vl-convert measures each label: ~1 ms)."""
+PERIOD_LABEL_STEPS = {
+    "month": (1, 2, 3, 6, 12, 24, 60),
+    "quarter": (1, 2, 4, 8, 20),
+    "half": (1, 2, 4, 10),
+    "year": (1, 2, 5, 10, 20),
+}
+"""Label every n-th period, n from these, so labelled periods fall a whole number of years apart."""
 
 
 @dataclass(frozen=True)
@@ -194,6 +202,8 @@ class _Drawing:
         """Period name -> its label on axes and in tables (`Q1 2024`)."""
         self.chronological = tuple(self.label[p.name] for p in reversed(site.periods))
         self.config = _config(formatter)
+        self.count = functools.lru_cache(maxsize=None)(formatter.count)
+        """`Formatter.count`, remembered: tables repeat the same small numbers thousands of times."""
 
     def _(self, text: str, **values: Any) -> str:
         translated = self.f.gettext(text)
@@ -219,7 +229,8 @@ class _Drawing:
         chart: alt.TopLevelMixin,
         values: list[dict[str, Any]],
     ) -> Chart:
-        spec = chart.configure(**self.config).to_dict(validate=False)
+        spec = chart.to_dict(validate=False)
+        spec["config"] = self.config  # set here rather than with .configure(), which copies the chart
         # Rows are spliced in after Altair: it would copy and walk each one (and validate it when
         # asked to); they are plain strings and numbers made here.
         if spec.get("data") != {"values": []}:
@@ -236,6 +247,9 @@ def _config(formatter: Formatter) -> dict[str, Any]:
     text = {"labelColor": LABEL_INK, "titleColor": INK, "labelFontSize": 12, "titleFontSize": 12}
     return {
         "background": "white",
+        # The SVG is shown as an <img> whose alt text is the summary: ARIA inside it would never be
+        # read, and it doubles the file size.
+        "aria": False,
         "padding": PADDING,
         "font": FONT,
         "view": {"stroke": None},
@@ -264,7 +278,7 @@ def _config(formatter: Formatter) -> dict[str, Any]:
 def _plot_width(draw: _Drawing, largest: int) -> int:
     """Width of a plot over periods that leaves room for its value axis (labels up to `largest`,
     ~7 px a character, and the axis title) within WIDTH."""
-    label = draw.f.count(largest * 10 if largest else 1)  # one digit spare for the rounded-up top tick
+    label = draw.count(largest * 10 if largest else 1)  # one digit spare for the rounded-up top tick
     return WIDTH - 2 * PADDING - 7 * len(label) - 32 - 24  # 24: the last period label's overhang
 
 
@@ -283,11 +297,14 @@ def _no_data() -> alt.Data:
     return alt.Data(values=[])
 
 
-def _period_axis(labels: tuple[str, ...], title: str) -> alt.Axis:
-    """Every period labelled while they fit, else every n-th counted back from the newest."""
-    step = -(-len(labels) // MAX_PERIOD_LABELS)
+def _period_axis(draw: _Drawing, title: str) -> alt.Axis:
+    """Every period labelled while they fit, else every n-th (a whole number of years where the
+    cadence allows), counted back from the newest so that it is always labelled."""
+    labels = draw.chronological
+    steps = PERIOD_LABEL_STEPS[draw.site.cadence]
+    step = next((s for s in steps if -(-len(labels) // s) <= MAX_PERIOD_LABELS), -(-len(labels) // MAX_PERIOD_LABELS))
     shown = list(labels[::-1][::step][::-1])
-    # ~7 px a character at 12 px: flat labels while they fit between ticks, else slanted.
+    # ~7 px a character at 12 px: flat labels while they fit between labelled ticks, else slanted.
     room = (WIDTH - 120) / max(len(labels), 1) * step
     angle = 0 if room >= 7 * max((len(label) for label in labels), default=0) + 8 else -45
     return alt.Axis(title=title, values=shown, labelAngle=angle, ticks=False)
@@ -306,50 +323,61 @@ def _peak(values: Iterable[tuple[str, int | float]]) -> tuple[str, int | float]:
     return best
 
 
-def _stacked_by_origin(
-    draw: _Drawing,
-    figures: Figures,
-    measure: Callable[[Operation], tuple[int | None, bool]],
-) -> tuple[list[str], list[str], dict[tuple[str, str], list], dict[str, dict[tuple[str, ...], list]]]:
-    """Sums of `measure` per period and per series (joint origin), with approximation flags.
+@dataclass(frozen=True)
+class _Stack:
+    """One figure per period, split by the country the networks were operated from."""
 
-    Gives (series labels in stacking order, their colours, {(period, series): [sum, approx]},
-    {period: {origin: [sum, approx]}}) -- the last unmerged, for the summary.
-    """
-    per_origin: dict[str, dict[tuple[str, ...], list]] = defaultdict(lambda: defaultdict(lambda: [0, False]))
+    series: list[str]
+    """Series labels in stacking order: the TOP_STACKED origins with most, then Other if any."""
+    colours: list[str]
+    cells: dict[tuple[str, str], tuple[int, bool]]
+    """(period name, series) -> (sum, approximate)."""
+    origins: dict[str, dict[tuple[str, ...], tuple[int, bool]]]
+    """Period name -> {joint origin: (sum, approximate)}, before the small ones become Other."""
+
+    @property
+    def has_other(self) -> bool:
+        return self.colours[-1:] == [OTHER_COLOUR]
+
+
+def _add(cell: tuple[int, bool], value: int, approximate: bool) -> tuple[int, bool]:
+    return cell[0] + value, cell[1] or approximate
+
+
+def _stack_by_origin(draw: _Drawing, measure: Callable[[Operation], tuple[int | None, bool]]) -> _Stack:
+    """Sums of `measure` (value, approximate) per period and joint origin; a network operated from
+    several countries counts once, under all of them together, so each stack adds up to the total."""
+    origins: dict[str, dict[tuple[str, ...], tuple[int, bool]]] = defaultdict(dict)
     totals: Counter[tuple[str, ...]] = Counter()
-    for period_figures in figures.periods:
-        name = period_figures.period.name
-        for op in period_figures.period.operations:
+    for period in draw.site.periods:
+        for op in period.operations:
             value, approximate = measure(op)
-            if value is None:
-                continue
-            cell = per_origin[name][tuple(sorted(op.origin))]
-            cell[0] += value
-            cell[1] = cell[1] or approximate
-            totals[tuple(sorted(op.origin))] += value
+            if value is not None:
+                key = tuple(sorted(op.origin))
+                origins[period.name][key] = _add(origins[period.name].get(key, (0, False)), value, approximate)
+                totals[key] += value
     ranked = _ranked(totals, draw.origin_label)
     shown = ranked if len(ranked) <= TOP_STACKED + 1 else ranked[:TOP_STACKED]
     other = draw._("Other")
     series_of = {key: _short(draw.origin_label(key)) for key in shown}
-    cells: dict[tuple[str, str], list] = defaultdict(lambda: [0, False])
-    for name, origins in per_origin.items():
-        for key, (value, approximate) in origins.items():
-            cell = cells[(name, series_of.get(key, other))]
-            cell[0] += value
-            cell[1] = cell[1] or approximate
-    series = [series_of[key] for key in shown] + ([other] if len(shown) < len(ranked) else [])
-    colours = list(PALETTE[: len(shown)]) + ([OTHER_COLOUR] if len(shown) < len(ranked) else [])
-    return series, colours, cells, per_origin
+    cells: dict[tuple[str, str], tuple[int, bool]] = {}
+    for name, sums in origins.items():
+        for key, (value, approximate) in sums.items():
+            where = (name, series_of.get(key, other))
+            cells[where] = _add(cells.get(where, (0, False)), value, approximate)
+    series = [series_of[key] for key in shown]
+    colours = list(PALETTE[: len(shown)])
+    if len(shown) < len(ranked):
+        series.append(other)
+        colours.append(OTHER_COLOUR)
+    return _Stack(series, colours, cells, dict(origins))
 
 
-def _stacked_chart(
-    draw: _Drawing, series: list[str], colours: list[str], cells: dict, value_title: str
-) -> tuple[alt.TopLevelMixin, list[dict[str, Any]]]:
-    order = {label: index for index, label in enumerate(series)}
+def _stacked_chart(draw: _Drawing, stack: _Stack, value_title: str) -> tuple[alt.TopLevelMixin, list[dict[str, Any]]]:
+    order = {label: index for index, label in enumerate(stack.series)}
     values = [
         {"period": draw.label[name], "origin": label, "value": value, "order": order[label]}
-        for (name, label), (value, _) in sorted(cells.items(), key=lambda item: (item[0][0], order[item[0][1]]))
+        for (name, label), (value, _) in sorted(stack.cells.items(), key=lambda item: (item[0][0], order[item[0][1]]))
         if value
     ]
     period_title = draw._("Reporting period")
@@ -362,13 +390,13 @@ def _stacked_chart(
                 "period:O",
                 sort=list(draw.chronological),
                 scale=alt.Scale(domain=list(draw.chronological)),
-                axis=_period_axis(draw.chronological, period_title),
+                axis=_period_axis(draw, period_title),
             ),
             y=alt.Y("value:Q", stack="zero", axis=_value_axis(value_title, ticks=6)),
             color=alt.Color(
                 "origin:N",
-                sort=series,
-                scale=alt.Scale(domain=series, range=colours),
+                sort=stack.series,
+                scale=alt.Scale(domain=stack.series, range=stack.colours),
                 legend=alt.Legend(title=origin_title, orient="bottom", columns=3, direction="horizontal"),
             ),
             order=alt.Order("order:Q", sort="ascending"),
@@ -380,27 +408,46 @@ def _stacked_chart(
         )
     )
     largest = max((sum(v["value"] for v in values if v["period"] == p) for p in draw.chronological), default=0)
-    return bars.properties(width=_plot_width(draw, largest), height=300), values
+    bars.width, bars.height = _plot_width(draw, largest), 300
+    return bars, values
 
 
-def _stacked_rows(
-    draw: _Drawing, figures: Figures, series: list[str], cells: dict, total_of: Callable[[PeriodFigures], tuple]
+def _stacked_table(
+    draw: _Drawing, stack: _Stack, totals: Callable[[Totals], tuple[int, bool]]
 ) -> list[tuple[str, ...]]:
+    """Period, total, then one column per series; oldest period first, like the chart."""
     rows = []
-    for period_figures in reversed(figures.periods):
-        name = period_figures.period.name
-        total, approximate = total_of(period_figures)
-        row = [draw.label[name], draw.f.count(total, approximate=approximate)]
-        for label in series:
-            value, cell_approximate = cells.get((name, label), (0, False))
-            row.append(draw.f.count(value, approximate=cell_approximate))
+    for period in reversed(draw.site.periods):
+        row = [draw.label[period.name], draw.count(*totals(totals_of(period.operations)))]
+        for label in stack.series:
+            row.append(draw.count(*stack.cells.get((period.name, label), (0, False))))
         rows.append(tuple(row))
     return rows
 
 
-def _leading_origin(draw: _Drawing, origins: dict[tuple[str, ...], list]) -> tuple[str, int, bool]:
-    key = min(origins, key=lambda k: (-origins[k][0], draw.origin_label(k)))
-    return draw.origin_label(key), origins[key][0], origins[key][1]
+def _peak_of_stack(draw: _Drawing, stack: _Stack, totals: Callable[[Totals], tuple[int, bool]]) -> dict[str, str]:
+    """The period with the largest total, and the joint origin with the most in it, as the
+    formatted values the summaries use: period, count, origin, origin_count."""
+    best, best_totals = None, (0, False)
+    for period in reversed(draw.site.periods):
+        figure = totals(totals_of(period.operations))
+        if figure[0] >= best_totals[0]:
+            best, best_totals = period, figure
+    assert best is not None
+    sums = stack.origins[best.name]
+    key = min(sums, key=lambda k: (-sums[k][0], draw.origin_label(k)))
+    return {
+        "period": draw.label[best.name],
+        "count": draw.count(*best_totals),
+        "origin": draw.origin_label(key),
+        "origin_count": draw.count(*sums[key]),
+    }
+
+
+def _other_clause(draw: _Drawing, stack: _Stack) -> str:
+    if not stack.has_other:
+        return ""
+    return " " + draw._("Origins after the %(top)d largest are added up as Other.", top=TOP_STACKED)
 
 
 def accounts_by_period(draw: _Drawing, figures: Figures) -> Chart | None:
@@ -408,48 +455,39 @@ def accounts_by_period(draw: _Drawing, figures: Figures) -> Chart | None:
     total = figures.all_time
     if not total.accounts:
         return None
-    series, colours, cells, per_origin = _stacked_by_origin(
-        draw, figures, lambda op: (op.accounts_total, op.is_approximate("accounts"))
-    )
     _ = draw._
-    unit = _("Accounts removed")
-    peak_name, peak = _peak((p.period.name, p.totals.accounts) for p in reversed(figures.periods))
-    peak_figures = figures.for_period(peak_name)
-    assert peak_figures is not None
-    origin, origin_count, origin_approximate = _leading_origin(draw, per_origin[peak_name])
-    count = draw.f.count
+
+    def accounts(totals: Totals) -> tuple[int, bool]:
+        return totals.accounts, totals.accounts_approximate
+
+    stack = _stack_by_origin(draw, lambda op: (op.accounts_total, op.is_approximate("accounts")))
     summary = _(
         "Most accounts were removed in %(period)s (%(count)s of %(total)s in total), "
         "%(origin_count)s of them by networks operated from %(origin)s.",
-        period=draw.label[peak_name],
-        count=count(peak, approximate=peak_figures.totals.accounts_approximate),
-        total=count(total.accounts, approximate=total.accounts_approximate),
-        origin_count=count(origin_count, approximate=origin_approximate),
-        origin=origin,
+        total=draw.count(*accounts(total)),
+        **_peak_of_stack(draw, stack, accounts),
     )
     caption = _(
-        "Accounts removed per reporting period, by the country the networks were operated from "
-        "(the %(top)d largest, the rest as Other). Networks operated from several countries are "
-        "shown under their joint origin.",
-        top=TOP_STACKED,
-    )
+        "Accounts removed per reporting period, by the country the networks were operated from; "
+        "networks operated from several countries are shown under their joint origin."
+    ) + _other_clause(draw, stack)
     unstated = sum(1 for op in draw.site.operations if op.accounts_total is None)
     if unstated:
         caption += " " + draw.ngettext(
-            "%(n)d network without a stated number of accounts contributes nothing.",
-            "%(n)d networks without a stated number of accounts contribute nothing.",
+            "%(n)s network without a stated number of accounts contributes nothing.",
+            "%(n)s networks without a stated number of accounts contribute nothing.",
             unstated,
-            n=unstated,
+            n=draw.count(unstated),
         )
-    rows = _stacked_rows(draw, figures, series, cells, lambda p: (p.totals.accounts, p.totals.accounts_approximate))
+    unit = _("Accounts removed")
     return draw.chart(
         "accounts-by-period",
         _("Accounts removed per period"),
         caption,
         summary,
-        (_("Reporting period"), _("Total"), *series),
-        rows,
-        *_stacked_chart(draw, series, colours, cells, unit),
+        (_("Reporting period"), _("Total"), *stack.series),
+        _stacked_table(draw, stack, accounts),
+        *_stacked_chart(draw, stack, unit),
     )
 
 
@@ -458,45 +496,37 @@ def followers_by_period(draw: _Drawing, figures: Figures) -> Chart | None:
     total = figures.all_time
     if not total.followers:
         return None
-    series, colours, cells, per_origin = _stacked_by_origin(
-        draw, figures, lambda op: (op.followers, op.is_approximate("followers"))
-    )
     _ = draw._
-    count = draw.f.count
-    peak_name, peak = _peak((p.period.name, p.totals.followers) for p in reversed(figures.periods))
-    peak_figures = figures.for_period(peak_name)
-    assert peak_figures is not None
-    origin, origin_count, origin_approximate = _leading_origin(draw, per_origin[peak_name])
+
+    def followers(totals: Totals) -> tuple[int, bool]:
+        return totals.followers, totals.followers_approximate
+
+    stack = _stack_by_origin(draw, lambda op: (op.followers, op.is_approximate("followers")))
     summary = _(
         "Networks removed in %(period)s had the most followers (%(count)s of %(total)s in total), "
         "%(origin_count)s of them on networks operated from %(origin)s.",
-        period=draw.label[peak_name],
-        count=count(peak, approximate=peak_figures.totals.followers_approximate),
-        total=count(total.followers, approximate=total.followers_approximate),
-        origin_count=count(origin_count, approximate=origin_approximate),
-        origin=origin,
+        total=draw.count(*followers(total)),
+        **_peak_of_stack(draw, stack, followers),
     )
     caption = _(
         "Followers of the removed networks per reporting period, by the country the networks were "
-        "operated from (the %(top)d largest, the rest as Other).",
-        top=TOP_STACKED,
-    )
+        "operated from; networks operated from several countries are shown under their joint origin."
+    ) + _other_clause(draw, stack)
     if total.followers_undisclosed:
         caption += " " + draw.ngettext(
-            "%(n)d network without a disclosed follower count contributes nothing.",
-            "%(n)d networks without a disclosed follower count contribute nothing.",
+            "%(n)s network without a disclosed follower count contributes nothing.",
+            "%(n)s networks without a disclosed follower count contribute nothing.",
             total.followers_undisclosed,
-            n=total.followers_undisclosed,
+            n=draw.count(total.followers_undisclosed),
         )
-    rows = _stacked_rows(draw, figures, series, cells, lambda p: (p.totals.followers, p.totals.followers_approximate))
     return draw.chart(
         "followers-by-period",
         _("Followers per period"),
         caption,
         summary,
-        (_("Reporting period"), _("Total"), *series),
-        rows,
-        *_stacked_chart(draw, series, colours, cells, _("Followers")),
+        (_("Reporting period"), _("Total"), *stack.series),
+        _stacked_table(draw, stack, followers),
+        *_stacked_chart(draw, stack, _("Followers")),
     )
 
 
@@ -508,20 +538,28 @@ def _horizontal_bars(
 ) -> tuple[alt.TopLevelMixin, list[dict[str, Any]]]:
     """Bars of `value` per `label`, in the order given, each labelled with its value."""
     order = [row["label"] for row in values]
-    base = alt.Chart(_no_data()).encode(
-        y=alt.Y("label:N", sort=order, axis=alt.Axis(title=category_title, ticks=False)),
-        x=alt.X("value:Q", axis=_value_axis(value_title, ticks=5)),
-        tooltip=[
-            alt.Tooltip("label:N", title=category_title),
-            alt.Tooltip("value:Q", title=value_title, format=",d"),
-        ],
-    )
-    bars = base.mark_bar(color=PALETTE[0])
-    labels = base.mark_text(align="left", baseline="middle", dx=4).encode(text=alt.Text("value:Q", format=",d"))
     # Room for the labels on the left and the values past the longest bar, within WIDTH.
     label_width = 7 * max(len(row["label"]) for row in values)
-    width = WIDTH - 2 * PADDING - label_width - 30 - 50
-    return alt.layer(bars, labels).properties(width=width, height=BAR_STEP * len(values)), values
+    chart = alt.LayerChart(
+        data=_no_data(),
+        # Encodings shared by the layers sit on the layer chart: alt.layer() would copy them into
+        # each layer, and Altair's copying costs more than the rest of the chart.
+        encoding=alt.FacetedEncoding(
+            y=alt.Y("label:N", sort=order, axis=alt.Axis(title=category_title, ticks=False)),
+            x=alt.X("value:Q", axis=_value_axis(value_title, ticks=5)),
+            tooltip=[
+                alt.Tooltip("label:N", title=category_title),
+                alt.Tooltip("value:Q", title=value_title, format=",d"),
+            ],
+        ),
+        layer=[
+            alt.Chart().mark_bar(color=PALETTE[0]),
+            alt.Chart().mark_text(align="left", baseline="middle", dx=4).encode(text=alt.Text("value:Q", format=",d")),
+        ],
+        width=WIDTH - 2 * PADDING - label_width - 30 - 50,
+        height=BAR_STEP * len(values),
+    )
+    return chart, values
 
 
 def networks_by_origin(draw: _Drawing, figures: Figures) -> Chart | None:
@@ -531,14 +569,14 @@ def networks_by_origin(draw: _Drawing, figures: Figures) -> Chart | None:
     _ = draw._
     shown = figures.by_origin[:TOP_ORIGINS]
     values = [{"label": _short(draw.f.country(code)), "value": networks} for code, networks, _a, _f in shown]
-    leaders = [f"{row['label']} ({draw.f.count(row['value'])})" for row in values[:3]]
+    leaders = [f"{row['label']} ({draw.count(row['value'])})" for row in values[:3]]
     summary = _("Most networks were operated from %(countries)s.", countries=draw.listing(leaders))
     caption = _(
         "Networks disrupted per country they were operated from (the %(top)d countries with the most). "
         "A network operated from several countries counts for each.",
         top=TOP_ORIGINS,
     )
-    rows = [(row["label"], draw.f.count(row["value"])) for row in values]
+    rows = [(row["label"], draw.count(row["value"])) for row in values]
     return draw.chart(
         "networks-by-origin",
         _("Networks by country of origin"),
@@ -600,61 +638,69 @@ def origin_target_matrix(draw: _Drawing, figures: Figures) -> Chart | None:
     # Square cells as large as fit beside the row labels and the legend, 28 px at most.
     label_width = 7 * max(len(name[o]) for o in origins)
     step = min(28, (WIDTH - 2 * PADDING - label_width - 30 - 90) // max(len(targets), 1))
-    base = alt.Chart(_no_data()).encode(
-        x=alt.X(
-            "target:N",
-            sort=[name[t] for t in targets],
-            axis=alt.Axis(
-                title=target_title,
-                orient="top",
-                labelAngle=-45,
-                ticks=False,
-                domain=False,
-                grid=True,
-                tickBand="extent",
+    chart = alt.LayerChart(
+        data=_no_data(),
+        encoding=alt.FacetedEncoding(
+            x=alt.X(
+                "target:N",
+                sort=[name[t] for t in targets],
+                axis=alt.Axis(
+                    title=target_title,
+                    orient="top",
+                    labelAngle=-45,
+                    ticks=False,
+                    domain=False,
+                    grid=True,
+                    tickBand="extent",
+                ),
             ),
+            y=alt.Y(
+                "origin:N",
+                sort=[name[o] for o in origins],
+                axis=alt.Axis(title=origin_title, ticks=False, domain=False, grid=True, tickBand="extent"),
+            ),
+            tooltip=[
+                alt.Tooltip("origin:N", title=origin_title),
+                alt.Tooltip("target:N", title=target_title),
+                alt.Tooltip("value:Q", title=unit, format=",d"),
+            ],
         ),
-        y=alt.Y(
-            "origin:N",
-            sort=[name[o] for o in origins],
-            axis=alt.Axis(title=origin_title, ticks=False, domain=False, grid=True, tickBand="extent"),
-        ),
-        tooltip=[
-            alt.Tooltip("origin:N", title=origin_title),
-            alt.Tooltip("target:N", title=target_title),
-            alt.Tooltip("value:Q", title=unit, format=",d"),
+        layer=[
+            alt.Chart()
+            .mark_rect(stroke="white", strokeWidth=1)
+            .encode(
+                color=alt.Color(
+                    "value:Q",
+                    scale=alt.Scale(domain=[0, most], range=[HEAT_LOW, HEAT_HIGH], interpolate="rgb"),
+                    legend=alt.Legend(title=unit, format=",d", orient="right", gradientLength=120, tickCount=4),
+                )
+            ),
+            # Each number in black or white, whichever stands out more from its cell (see _ink_on).
+            alt.Chart()
+            .mark_text(fontSize=10)
+            .encode(text=alt.Text("value:Q", format=",d"), color=alt.Color("ink:N", scale=None)),
         ],
+        resolve=alt.Resolve(scale=alt.ScaleResolveMap(color="independent")),
+        width=alt.Step(step),
+        height=alt.Step(step),
     )
-    cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
-        color=alt.Color(
-            "value:Q",
-            scale=alt.Scale(domain=[0, most], range=[HEAT_LOW, HEAT_HIGH], interpolate="rgb"),
-            legend=alt.Legend(title=unit, format=",d", orient="right", gradientLength=120, tickCount=4),
-        )
-    )
-    numbers = base.mark_text(fontSize=10).encode(
-        text=alt.Text("value:Q", format=",d"), color=alt.Color("ink:N", scale=None)
-    )
-    chart = (
-        alt.layer(cells, numbers)
-        .resolve_scale(color="independent")
-        .properties(width=alt.Step(step), height=alt.Step(step), autosize=alt.AutoSizeParams(type="pad"))
-    )
-    o, t, n = pairs[0]
+    top = [
+        _("%(origin)s to %(target)s (%(count)s)", origin=f.country(o), target=f.country(t), count=draw.count(n))
+        for o, t, n in sorted(
+            figures.origin_target, key=lambda pair: (-pair[2], f.country(pair[0]), f.country(pair[1]))
+        )[:3]
+    ]
     summary = _(
-        "The most frequent combination was networks operated from %(origin)s targeting %(target)s "
-        "(%(count)s), among %(pairs)s origin–target pairs.",
-        origin=f.country(o),
-        target=f.country(t),
-        count=f.count(n),
-        pairs=f.count(len(figures.origin_target)),
+        "The most frequent pairs of origin and target were %(pairs)s, out of %(total)s pairs.",
+        pairs=draw.listing(top),
+        total=draw.count(len(figures.origin_target)),
     )
     caption = _(
         "Networks per country of origin (rows) and country or region targeted (columns), for the "
         "%(top)d most frequent of each. A network counts once for every origin and target it has.",
         top=TOP_MATRIX,
     )
-    rows = [(name[o], name[t], f.count(n)) for o, t, n in pairs]
+    rows = [(name[o], name[t], draw.count(n)) for o, t, n in pairs]
     return draw.chart(
         "origin-target-matrix",
         _("Who targeted whom"),
@@ -704,7 +750,7 @@ def accounts_by_network(draw: _Drawing, period_figures: PeriodFigures) -> Chart 
             op.title,
             draw.origin_label(op.origin),
             f.countries(op.targets),
-            f.count(op.accounts_total, approximate=op.is_approximate("accounts")),
+            draw.count(op.accounts_total, approximate=op.is_approximate("accounts")),
         )
         for op in shown
     ]
@@ -715,15 +761,15 @@ def accounts_by_network(draw: _Drawing, period_figures: PeriodFigures) -> Chart 
         period=name,
     )
     if rest:
-        other = draw.ngettext("%(n)s other network", "%(n)s other networks", len(rest), n=f.count(len(rest)))
-        rest_total = f.count(
+        other = draw.ngettext("%(n)s other network", "%(n)s other networks", len(rest), n=draw.count(len(rest)))
+        rest_total = draw.count(
             sum(op.accounts_total or 0 for op in rest),
             approximate=any(op.is_approximate("accounts") for op in rest),
         )
         rows.append((other, "", "", rest_total))
         caption += " " + _(
             "The %(top)s largest are shown; the %(other)s removed %(accounts)s accounts.",
-            top=f.count(TOP_NETWORKS),
+            top=draw.count(TOP_NETWORKS),
             other=other,
             accounts=rest_total,
         )
@@ -733,7 +779,7 @@ def accounts_by_network(draw: _Drawing, period_figures: PeriodFigures) -> Chart 
             "%(n)s network without a stated number of accounts is not shown.",
             "%(n)s networks without a stated number of accounts are not shown.",
             unstated,
-            n=f.count(unstated),
+            n=draw.count(unstated),
         )
     totals = period_figures.totals
     largest = shown[0]
@@ -744,11 +790,11 @@ def accounts_by_network(draw: _Drawing, period_figures: PeriodFigures) -> Chart 
         "was operated from %(origin)s and targeted %(targets)s.",
         totals.networks,
         period=name,
-        accounts=f.count(totals.accounts, approximate=totals.accounts_approximate),
-        n=f.count(totals.networks),
-        top=f.count(largest.accounts_total, approximate=largest.is_approximate("accounts")),
+        accounts=draw.count(totals.accounts, approximate=totals.accounts_approximate),
+        n=draw.count(totals.networks),
+        top=draw.count(largest.accounts_total, approximate=largest.is_approximate("accounts")),
         origin=draw.origin_label(largest.origin),
-        targets=f.countries(largest.targets),
+        targets=draw.listing([f.country(code) for code in largest.targets]),
     )
     unit = _("Accounts removed")
     return draw.chart(
@@ -786,7 +832,7 @@ def country_trend(draw: _Drawing, country: CountryFigures) -> Chart:
                 "period:O",
                 sort=list(draw.chronological),
                 scale=alt.Scale(domain=list(draw.chronological), paddingInner=0.25),
-                axis=_period_axis(draw.chronological, period_title),
+                axis=_period_axis(draw, period_title),
             ),
             xOffset=alt.XOffset("series:N", sort=series, scale=alt.Scale(domain=series)),
             y=alt.Y("value:Q", axis=_value_axis(unit, ticks=4)),
@@ -803,6 +849,7 @@ def country_trend(draw: _Drawing, country: CountryFigures) -> Chart:
             ],
         )
     )
+    bars.width, bars.height = _plot_width(draw, max((v["value"] for v in values), default=0)), 200
     phrases = {}
     for role, total, counts in (
         ("origin", len(country.as_origin), [(draw.label[p], o) for p, o, _t in country.by_period]),
@@ -813,8 +860,8 @@ def country_trend(draw: _Drawing, country: CountryFigures) -> Chart:
             "%(n)s network (%(period)s)",
             "%(n)s networks (peak: %(peak)s in %(period)s)",
             total,
-            n=f.count(total),
-            peak=f.count(peak),
+            n=draw.count(total),
+            peak=draw.count(peak),
             period=period,
         )
     if country.as_origin and country.as_target:
@@ -827,7 +874,7 @@ def country_trend(draw: _Drawing, country: CountryFigures) -> Chart:
         "Networks per reporting period that were operated from %(country)s, and that targeted it.",
         country=name,
     )
-    rows = [(draw.label[p], f.count(o), f.count(t)) for p, o, t in country.by_period]
+    rows = [(draw.label[p], draw.count(o), draw.count(t)) for p, o, t in country.by_period]
     return draw.chart(
         f"country-{country.code}-trend",
         _("%(country)s over time", country=name),
@@ -835,6 +882,6 @@ def country_trend(draw: _Drawing, country: CountryFigures) -> Chart:
         summary,
         (_("Reporting period"), as_origin, as_target),
         rows,
-        bars.properties(width=_plot_width(draw, max((v["value"] for v in values), default=0)), height=200),
+        bars,
         values,
     )

@@ -13,13 +13,16 @@ import subprocess
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator.errors import Problem, sort_problems
 from generator.kinds import Record, message
 from generator.load import Node, decode, display_path, parse_yaml, split_front_matter
 from generator.periods import period_of_span
 from generator.schema import OPERATION, REPORT, SITE
+
+if TYPE_CHECKING:
+    from generator.validate import Checked
 
 NO_HISTORY = message("no-git-history", "`check --against` found no git repository or no git.")
 UNKNOWN_REVISION = message("unknown-revision", "`check --against` names a revision git does not know.")
@@ -113,6 +116,10 @@ def read_files(revision: Revision, files: dict[str, str]) -> dict[str, bytes]:
     return found
 
 
+def _old_files(revision: Revision, folder: str) -> dict[str, bytes]:
+    return read_files(revision, list_files(revision, folder))
+
+
 def object_id(data: bytes, revision: Revision) -> str:
     """The id git gives a file of these bytes (so an unchanged file need not be read from git)."""
     digest = hashlib.new(revision.object_format)
@@ -134,14 +141,14 @@ def _values(data: bytes, shown: str, kind: Record = OPERATION, front_matter: boo
     return kind.parse(root, "", []) if root is not None else None
 
 
-def _changed_records(revision: Revision, content: Path, checked) -> dict[str, tuple[str, dict[str, Any]]]:
+def _changed_records(revision: Revision, content: Path, checked: Checked) -> dict[str, tuple[str, dict[str, Any]]]:
     """Id -> (content-relative path, values) of every record that was live at the revision (its
     status was `published` and its period's report was out by the revision's commit day) and whose
     file is no longer byte for byte the same."""
-    old_site = _values(read_files(revision, list_files(revision, "site.yaml")).get("site.yaml", b""), "site.yaml", SITE)
+    old_site = _values(_old_files(revision, "site.yaml").get("site.yaml", b""), "site.yaml", SITE)
     cadence = (old_site or checked.site or {}).get("cadence", "quarter")
     reports: dict[str, date] = {}
-    for path, data in read_files(revision, list_files(revision, "reports")).items():
+    for path, data in _old_files(revision, "reports").items():
         values = _values(data, path, REPORT, front_matter=True)
         if values is not None and path.endswith(".md"):
             reports[Path(path).stem.lower()] = values["published"].start
@@ -240,7 +247,7 @@ def _node_at(root: Node, where: str) -> Node:
     return node
 
 
-def check_against(content: Path, rev: str, checked) -> list[Problem]:
+def check_against(content: Path, rev: str, checked: Checked) -> list[Problem]:
     """Problems with published records changed since `rev` (a commit, branch or tag)."""
     shown = display_path(content)
     try:

@@ -52,6 +52,21 @@ class PageTree:
     """Site-wide values the shell templates need (feed URL...)."""
 
 
+@dataclass(frozen=True)
+class DataLinks:
+    """What the open-data stage published, for the pages that link to it (built by build.py, so
+    this stage needs no import of a later one)."""
+
+    downloads: tuple[Any, ...] = ()
+    """Site-wide downloads: objects with path, format, records, size, description."""
+    period_downloads: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    operation_json: dict[str, str] = field(default_factory=dict)
+    feeds: tuple[tuple[str, str], ...] = ()
+    """(title, site-relative path) of each Atom feed."""
+    columns: tuple[dict[str, str], ...] = ()
+    """CSV columns in order: name, type, description."""
+
+
 def _markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable("table")
@@ -151,6 +166,7 @@ class Renderer:
     env: jinja2.Environment
     markdown: ContentMarkdown
     country_pages: frozenset[str]
+    data: DataLinks
 
     def render(self, template: str, path: str, **context: Any) -> str:
         context.setdefault("root", _root(path))
@@ -163,8 +179,9 @@ def build_pages(
     charts: ChartSet,
     formatter: Formatter,
     templates: Path = TEMPLATES,
-    downloads: list[dict[str, Any]] | None = None,
+    data: DataLinks | None = None,
 ) -> PageTree:
+    data = data or DataLinks()
     r = Renderer(
         site,
         figures,
@@ -173,6 +190,7 @@ def build_pages(
         make_environment(formatter, templates),
         ContentMarkdown(),
         frozenset(c.code for c in figures.countries),
+        data,
     )
     _ = formatter.gettext
     pages: list[OutputPage] = []
@@ -217,7 +235,7 @@ def build_pages(
             "data/index.md",
             _("Data"),
             _("Download every network as CSV, JSON and more, with field documentation."),
-            r.render("data.html", "data/index.md", downloads=downloads or [], fields=fields),
+            r.render("data.html", "data/index.md", downloads=data.downloads, fields=fields, columns=data.columns),
         )
     )
     for page in site.pages:
@@ -230,7 +248,8 @@ def build_pages(
             )
         )
     nav = _navigation(site, formatter)
-    return PageTree(tuple(pages), dict(sorted(charts.files.items())), nav)
+    extra = {"feeds": [{"title": title, "href": path} for title, path in data.feeds]}
+    return PageTree(tuple(pages), dict(sorted(charts.files.items())), nav, extra)
 
 
 def _report_pages(r: Renderer) -> list[OutputPage]:
@@ -275,6 +294,17 @@ def _report_pages(r: Renderer) -> list[OutputPage]:
                     figures=row,
                     intro=r.markdown.render(period.intro),
                     charts=r.charts.periods.get(period.name, ()),
+                    downloads=r.data.period_downloads.get(period.name, ()),
+                    citation=citation(
+                        site, period.title, f"{site.base_url}reports/{period.name}/", period.published.year
+                    ),
+                    bibtex=bibtex(
+                        site,
+                        period.title,
+                        f"{site.base_url}reports/{period.name}/",
+                        period.published.year,
+                        f"report-{period.name}",
+                    ),
                     previous=site.periods[index + 1] if index + 1 < len(names) else None,
                     next=site.periods[index - 1] if index > 0 else None,
                 ),
@@ -287,13 +317,32 @@ def citation(site: Site, title: str, url: str, year: int) -> str:
     return f"{site.platform} ({year}). {title}. {site.title}. {url} (accessed {site.today.isoformat()})."
 
 
+def bibtex(site: Site, title: str, url: str, year: int, key: str) -> str:
+    def braced(text: str) -> str:
+        # BibTeX reads { } \\ specially; drop them rather than emit something that breaks parsing
+        return "".join(c for c in text if c not in "{}\\")
+
+    return (
+        f"@misc{{{key.replace('-', '_')},\n"
+        f"  author = {{{{{braced(site.platform)}}}}},\n"
+        f"  title = {{{braced(title)}}},\n"
+        f"  howpublished = {{{braced(site.title)}}},\n"
+        f"  year = {{{year}}},\n"
+        f"  url = {{{url}}},\n"
+        f"  urldate = {{{site.today.isoformat()}}}\n"
+        "}"
+    )
+
+
 def _operation_pages(r: Renderer) -> list[OutputPage]:
     site = r.site
     ops = site.operations
     by_id = {op.id: op for op in ops}
     pages = []
+    published = {p.name: p.published.year for p in site.periods}
     for index, op in enumerate(ops):
         path = f"operations/{op.id}.md"
+        year = published.get(op.period.name, op.period.end.year)
         pages.append(
             OutputPage(
                 path,
@@ -306,7 +355,9 @@ def _operation_pages(r: Renderer) -> list[OutputPage]:
                     summary=r.markdown.render(op.summary),
                     related=[by_id[i] for i in op.related if i in by_id],
                     country_pages=r.country_pages,
-                    citation=citation(site, op.title, f"{site.base_url}operations/{op.id}/", op.period.end.year),
+                    citation=citation(site, op.title, f"{site.base_url}operations/{op.id}/", year),
+                    bibtex=bibtex(site, op.title, f"{site.base_url}operations/{op.id}/", year, op.id),
+                    json_path=r.data.operation_json.get(op.id),
                     previous=ops[index - 1] if index > 0 else None,
                     next=ops[index + 1] if index + 1 < len(ops) else None,
                 ),
@@ -351,10 +402,9 @@ def _navigation(site: Site, formatter: Formatter) -> list[Any]:
     if site.cadence == "year":
         reports += [{formatter.span(p.span): f"reports/{p.name}.md"} for p in site.periods]
     else:
-        years: dict[int, list[Any]] = {}
-        for p in site.periods:
-            years.setdefault(p.span.start.year, []).append({formatter.span(p.span): f"reports/{p.name}.md"})
-        reports += [{str(y): [f"reports/{y}/index.md", *items]} for y, items in years.items()]
+        # Years only: period pages are reached from their year's page, keeping the sidebar short
+        years = sorted({p.span.start.year for p in site.periods}, reverse=True)
+        reports += [{str(y): f"reports/{y}/index.md"} for y in years]
     nav: list[Any] = [
         {_("Home"): "index.md"},
         {_("Reports"): reports},

@@ -6,6 +6,7 @@ another builder (e.g. Zensical) can replace it by reading the same tree and mkdo
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,11 @@ from generator.model import Site
 from generator.pages import TEMPLATES, PageTree, page_source
 
 SHELL_TEMPLATES = TEMPLATES / "shell"
+
+
+_EMPTY_SITEMAP = (
+    b'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"/>\n'
+)
 
 
 @dataclass(frozen=True)
@@ -30,6 +36,12 @@ def write_page_tree(tree: PageTree, docs: Path) -> None:
         _write(docs, page.path, page_source(page).encode("utf-8"), seen)
     for path, data in sorted(tree.files.items()):
         _write(docs, path, data, seen)
+    # mkdocs-material takes every <link rel="alternate"> for a language version and fetches
+    # sitemap.xml next to it; give the feed folder an empty one so no page logs a 404.
+    for folder in sorted(
+        {href.rsplit("/", 1)[0] for href in (f["href"] for f in tree.extra.get("feeds", ())) if "/" in href}
+    ):
+        _write(docs, f"{folder}/sitemap.xml", _EMPTY_SITEMAP, seen)
     for asset in sorted((SHELL_TEMPLATES / "assets").rglob("*")):
         if asset.is_file():
             _write(docs, "assets/" + asset.relative_to(SHELL_TEMPLATES / "assets").as_posix(), asset.read_bytes(), seen)
@@ -56,7 +68,8 @@ def mkdocs_config(site: Site, tree: PageTree, docs: Path, out: Path) -> dict[str
         "use_directory_urls": True,
         "strict": True,
         "nav": tree.nav,
-        "not_in_nav": "/operations/\n/countries/*.md\n",
+        "not_in_nav": "/operations/\n/countries/*.md\n/reports/*.md\n",
+        "extra": tree.extra,
         "theme": {
             "name": "material",
             "custom_dir": str(SHELL_TEMPLATES),
@@ -87,6 +100,32 @@ def mkdocs_config(site: Site, tree: PageTree, docs: Path, out: Path) -> dict[str
     }
 
 
+class PrebuiltHtml:
+    """MkDocs plugin: page bodies are already HTML, so Python-Markdown is skipped (it is slow on
+    large HTML blocks) and the table of contents is taken from the body's <h2 id> headings."""
+
+    _BODY = "TR-PREBUILT-BODY"
+    _H2 = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>', re.S)
+
+    def __init__(self) -> None:
+        self.bodies: dict[str, str] = {}
+
+    def on_page_markdown(self, markdown: str, page, config, files) -> str:
+        self.bodies[page.file.src_uri] = markdown
+        return self._BODY
+
+    def on_page_content(self, html: str, page, config, files) -> str:
+        from mkdocs.structure.toc import get_toc
+
+        body = self.bodies.pop(page.file.src_uri)
+        tokens = [
+            {"level": 2, "id": anchor, "name": re.sub(r"<[^>]+>", "", name), "html": name, "children": []}
+            for anchor, name in self._H2.findall(body)
+        ]
+        page.toc = get_toc(tokens)
+        return body
+
+
 class _Collector(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
@@ -112,6 +151,7 @@ def run_shell(site: Site, tree: PageTree, work: Path, out: Path) -> ShellResult:
     logger.addHandler(collector)
     try:
         config = load_config(str(config_path))
+        config.plugins["transparency-prebuilt-html"] = PrebuiltHtml()  # type: ignore[assignment]
         build(config)
     finally:
         logger.removeHandler(collector)

@@ -565,3 +565,15 @@ def test_the_build_date_is_the_only_date_that_is_not_from_the_content(full) -> N
     assert changed == {"data/networks.json", "data/datapackage.json"} | {
         f"data/periods/{p.name}.json" for p in site.periods
     }
+
+
+def test_a_site_with_nothing_published_yet_exports_valid_empty_files(content: Path, tmp_path: Path) -> None:
+    edit = content / "reports" / "2024-q2.md"
+    edit.write_text(edit.read_text().replace("published: 2024-07-15", "published: 2027-01-01"))
+    site, _, exports = exports_of(content)
+    assert site.operations == () and exports.period_downloads == {} and exports.operation_json == {}
+    assert rows(exports.files["data/networks.csv"]) == []
+    assert json.loads(exports.files["data/networks.json"])["networks"] == []
+    assert stix2.parse(exports.files["data/stix.json"].decode(), allow_custom=True).objects[0].type == "identity"
+    assert ET.fromstring(exports.files["feeds/reports.xml"]).findall(f"{ATOM}entry") == []
+    assert frictionless.validate(written(exports, tmp_path / "site") / "data" / "datapackage.json").valid

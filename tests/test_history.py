@@ -159,6 +159,12 @@ def test_a_renamed_record_that_keeps_its_old_id_is_not_deleted(repo: Path) -> No
     assert history() == []
 
 
+def test_a_record_moved_to_another_year_folder_is_not_deleted(repo: Path) -> None:
+    write_file(Path("content/operations/2025/2024-05-bd-awami-league.yaml"), Path(AWAMI).read_bytes())
+    Path(AWAMI).unlink()
+    assert history() == []
+
+
 def test_a_draft_may_change_and_be_deleted(repo: Path) -> None:
     edit(AWAMI, "status: published", "status: draft")
     commit("Unpublish")
