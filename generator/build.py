@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from generator.errors import Problem
+from generator.kinds import message
 from generator.validate import validate_content
 
 SHELL_FAILED = "shell-failed"
@@ -65,7 +66,7 @@ def build_site(
     from generator.exports.csv import CSV_COLUMNS
     from generator.i18n import Formatter
     from generator.model import build_model
-    from generator.pages import DataLinks, build_pages
+    from generator.pages import DataLinks, build_pages, public_urls
     from generator.shell import run_shell
 
     site = build_model(checked, today)
@@ -89,6 +90,7 @@ def build_site(
     )
     tree = build_pages(site, figures, charts, formatter, data=data)
     tree.files.update(exports.files)
+    tree.files["manifest.json"] = manifest_json(public_urls(tree) + ["manifest.json"], today)
     result.counts["pages"] = len(tree.pages)
     timer.lap("pages", f"{len(tree.pages)} pages")
 
@@ -109,6 +111,59 @@ def build_site(
     timer.lap("swap")
     result.ok = True
     return result
+
+
+MISSING_URL = message("url-removed", "A URL of an earlier build would no longer exist.")
+
+
+def check_manifest(content: Path, today: date, previous: Path) -> list[Problem]:
+    """Problems for every URL of an earlier build's manifest that this content would no longer
+    serve (a page, a redirect from a previous id, or a published file)."""
+    import json
+
+    from generator.aggregate import aggregate
+    from generator.exports import build_exports
+    from generator.i18n import Formatter
+    from generator.model import build_model
+    from generator.pages import NoCharts, build_pages, public_urls
+
+    shown = str(previous)
+    try:
+        old = json.loads(previous.read_text(encoding="utf-8"))["urls"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return [
+            Problem(shown, 0, 0, f"cannot read the manifest: {exc}", "pass a manifest.json from a build", MISSING_URL)
+        ]
+    checked = validate_content(content, today)
+    if not checked.ok:
+        return []  # the content's own problems are reported by check itself
+    site = build_model(checked, today)
+    figures = aggregate(site)
+    formatter = Formatter(site.language)
+    exports = build_exports(site, figures, formatter)
+    tree = build_pages(site, figures, NoCharts(), formatter)
+    tree.files.update(exports.files)
+    now = set(public_urls(tree)) | {"manifest.json"}
+    return [
+        Problem(
+            shown,
+            0,
+            0,
+            f"URL /{url} of the earlier build would no longer exist",
+            "keep the record (ids are permanent), or list its old id under `previous_ids` of the record "
+            "that replaces it",
+            MISSING_URL,
+        )
+        for url in old
+        if url not in now and not url.startswith(("assets/", "search/"))
+    ]
+
+
+def manifest_json(urls: list[str], today: date) -> bytes:
+    """The list of every public URL of this build; `check --previous-manifest` compares against it."""
+    import json
+
+    return (json.dumps({"generated": today.isoformat(), "urls": sorted(urls)}, indent=1) + "\n").encode()
 
 
 def _swap_in(staged: Path, out: Path) -> None:

@@ -60,6 +60,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         from generator.history import check_against
 
         problems += check_against(Path(args.content), args.against, checked)
+    if args.previous_manifest:
+        from generator.build import check_manifest
+
+        problems += check_manifest(Path(args.content), today, Path(args.previous_manifest))
     _print_problems(problems, args.format)
     errors = sum(p.severity == "error" for p in problems)
     if args.format == "text":
@@ -146,6 +150,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--as-of", type=as_of_date, help="validate as of this day (YYYY-MM-DD)")
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.add_argument("--against", metavar="REV", help="also compare with a git revision")
+    check.add_argument(
+        "--previous-manifest", metavar="FILE", help="fail if a URL of that earlier build's manifest.json would break"
+    )
 
     command(
         "schema",

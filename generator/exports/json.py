@@ -94,15 +94,11 @@ def render(job: Job, earlier: Mapping[str, Output]) -> Iterator[Output]:
         )
     for op in site.operations:
         # No "generated" date: a network's file changes only when the network does.
-        yield Output(
-            f"data/networks/{op.id}.json",
-            (compact({"site": job.site_info(), "network": networks[op.id]}) + "\n").encode("utf-8"),
-            FORMAT,
-            1,
-            op.title,
-            scope="network",
-            key=op.id,
-        )
+        data = (compact({"site": job.site_info(), "network": networks[op.id]}) + "\n").encode("utf-8")
+        yield Output(f"data/networks/{op.id}.json", data, FORMAT, 1, op.title, scope="network", key=op.id)
+        for old in op.previous_ids:
+            # A renamed network's data stays at its old address too (its content names the new id).
+            yield Output(f"data/networks/{old}.json", data, FORMAT, 1, op.title, scope="support")
     yield Output(
         "data/operation.schema.json",
         dump(json_schema()),
