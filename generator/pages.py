@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from babel.numbers import format_currency
@@ -19,10 +19,12 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
 from generator.aggregate import Figures
-from generator.charts import ChartSet
 from generator.i18n import Formatter
 from generator.model import AdSpend, Site
 from generator.schema import OPERATION
+
+if TYPE_CHECKING:
+    from generator.charts import ChartSet
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -144,6 +146,57 @@ def _front_matter(page: OutputPage) -> str:
     return "---\n" + "\n".join(lines) + "\n---\n\n"
 
 
+def url_of(path: str) -> str:
+    """Site-relative URL of a page-tree path: `operations/x.md` -> `operations/x/`."""
+    if path == "index.md":
+        return ""
+    if path.endswith("/index.md"):
+        return path.removesuffix("index.md")
+    return path.removesuffix(".md") + "/" if path.endswith(".md") else path
+
+
+def public_urls(tree: PageTree) -> list[str]:
+    """Every URL the site promises to keep: pages, redirects and published files, sorted."""
+    urls = {url_of(page.path) for page in tree.pages}
+    # chart images are named by their content's hash: they change with the data, by design
+    urls |= {url_of(path).removesuffix("index.html") for path in tree.files if not path.startswith("assets/")}
+    return sorted(urls)
+
+
+@dataclass(frozen=True)
+class NoCharts:
+    """Stands in for a ChartSet when only the page list is wanted (no chart is rendered)."""
+
+    home: tuple = ()
+    periods: dict = field(default_factory=dict)
+    countries: dict = field(default_factory=dict)
+    files: dict = field(default_factory=dict)
+
+
+REDIRECT = """<!doctype html>
+<html lang="{lang}"><head><meta charset="utf-8">
+<title>{title}</title>
+<link rel="canonical" href="{url}">
+<meta name="robots" content="noindex">
+<meta http-equiv="refresh" content="0; url={target}">
+</head><body><p>This network now lives at <a href="{target}">{title}</a>.</p></body></html>
+"""
+
+
+def redirect_files(site: Site) -> dict[str, bytes]:
+    """A page at each previous id's URL that sends readers to the network's current page."""
+    files = {}
+    for op in site.operations:
+        for old in op.previous_ids:
+            files[f"operations/{old}/index.html"] = REDIRECT.format(
+                lang=escape(site.language),
+                title=escape(op.title),
+                url=escape(f"{site.base_url}operations/{op.id}/"),
+                target=escape(f"../{op.id}/"),
+            ).encode("utf-8")
+    return files
+
+
 def page_source(page: OutputPage) -> str:
     """The Markdown file the shell reads for this page: front matter, the full title as the
     page's heading (the navigation may use a shorter one), then the body."""
@@ -249,7 +302,8 @@ def build_pages(
         )
     nav = _navigation(site, formatter)
     extra = {"feeds": [{"title": title, "href": path} for title, path in data.feeds]}
-    return PageTree(tuple(pages), dict(sorted(charts.files.items())), nav, extra)
+    files = {**charts.files, **redirect_files(site)}
+    return PageTree(tuple(pages), dict(sorted(files.items())), nav, extra)
 
 
 def _report_pages(r: Renderer) -> list[OutputPage]:
