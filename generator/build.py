@@ -5,6 +5,7 @@ build leaves the previous output untouched.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import time
@@ -107,8 +108,8 @@ def build_site(
             result.problems += [Problem("mkdocs", 0, 0, w, "", SHELL_FAILED, "error") for w in shell.warnings]
             return result
         timer.lap("shell", f"{sum(1 for _ in staged.rglob('*.html'))} HTML files")
-        _swap_in(staged, out)
-    timer.lap("swap")
+        result.counts["files_changed"] = _swap_in(staged, out)
+    timer.lap("swap", f"{result.counts['files_changed']} files changed")
     result.ok = True
     return result
 
@@ -166,8 +167,29 @@ def manifest_json(urls: list[str], today: date) -> bytes:
     return (json.dumps({"generated": today.isoformat(), "urls": sorted(urls)}, indent=1) + "\n").encode()
 
 
-def _swap_in(staged: Path, out: Path) -> None:
-    """Replace `out` with `staged` by renames, so readers never see a half-written site."""
+def _swap_in(staged: Path, out: Path) -> int:
+    """Replace `out` with `staged` by renames, so readers never see a half-written site.
+
+    Files whose bytes did not change are carried over from the previous site as hard links, so
+    they keep their inode and modification time: a rebuild with no change rewrites nothing that a
+    web server, rsync or a CDN would see as changed. Returns how many files did change."""
+    changed = 0
+    if out.is_dir():
+        for path in staged.rglob("*"):
+            if path.is_dir() or path.is_symlink():
+                continue
+            before = out / path.relative_to(staged)
+            if _same_file_content(before, path):
+                temporary = path.with_name(path.name + ".link")
+                try:
+                    os.link(before, temporary)
+                    os.replace(temporary, path)
+                    continue
+                except OSError:  # another file system, or links not supported: keep the new copy
+                    temporary.unlink(missing_ok=True)
+            changed += 1
+    else:
+        changed = sum(1 for p in staged.rglob("*") if p.is_file())
     old = None
     if out.exists():
         old = out.with_name(f".{out.name}-old-{time.monotonic_ns()}")
@@ -175,3 +197,13 @@ def _swap_in(staged: Path, out: Path) -> None:
     staged.rename(out)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+    return changed
+
+
+def _same_file_content(a: Path, b: Path) -> bool:
+    try:
+        if a.stat().st_size != b.stat().st_size:
+            return False
+        return a.read_bytes() == b.read_bytes()
+    except OSError:
+        return False

@@ -218,3 +218,32 @@ def test_the_tiktok_example_builds_too(tmp_path):
     assert result.ok, result.problems
     assert result.counts["networks"] == 19
     shutil.rmtree(tmp_path / "site")
+
+
+def test_a_rebuild_with_no_change_rewrites_no_file(tmp_path):
+    out = tmp_path / "site"
+    cache = tmp_path / "cache"
+    assert build_site(REPO / "content", out, TODAY, cache_dir=cache).ok
+    before = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()}
+    again = build_site(REPO / "content", out, TODAY, cache_dir=cache)
+    assert again.ok and again.counts["files_changed"] == 0
+    after = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()}
+    assert after == before
+
+
+def test_a_one_record_edit_changes_only_the_files_that_show_it(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "content", content)
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    assert build_site(content, out, TODAY, cache_dir=cache).ok
+    before = {p.relative_to(out): p.stat().st_ino for p in out.rglob("*") if p.is_file()}
+    record = content / "operations/2025/2025-12-by-ru-poland.yaml"
+    record.write_text(record.read_text().replace("followers: 200\n", "followers: 201\n"))
+    result = build_site(content, out, TODAY, cache_dir=cache)
+    assert result.ok
+    changed = {
+        p.relative_to(out) for p in out.rglob("*") if p.is_file() and before.get(p.relative_to(out)) != p.stat().st_ino
+    }
+    assert Path("operations/2025-12-by-ru-poland/index.html") in changed
+    assert Path("operations/2018-08-mm-military-news-pages/index.html") not in changed
+    assert 0 < result.counts["files_changed"] == len(changed) < len(before) / 2
