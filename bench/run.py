@@ -16,7 +16,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -76,9 +75,7 @@ def bare_site(folder: Path, count: int, periods: list[str]) -> Path:
     (docs / "index.md").write_text("# Home\n\nPlain page.\n")
     for index in range(count):
         (docs / "operations" / f"n{index:05d}.md").write_text(
-            f"# Network {index}\n\nA plain page of about the same length as a network page.\n\n"
-            + "Words " * 120
-            + "\n"
+            f"# Network {index}\n\nA plain page of about the same length as a network page.\n\n" + "Words " * 120 + "\n"
         )
     nav: list = [{"Home": "index.md"}]
     years: dict[str, list] = {}

@@ -79,8 +79,7 @@ def write_synthetic_content(folder: Path, count: int, cadence: str = "quarter", 
         )
     for name in sorted(periods):
         (folder / "reports" / f"{name}.md").write_text(
-            f"---\ntitle: Report {name}\npublished: {int(name[:4]) + 1}-01-15\n---\n"
-            f"Networks disrupted in {name}.\n",
+            f"---\ntitle: Report {name}\npublished: {int(name[:4]) + 1}-01-15\n---\nNetworks disrupted in {name}.\n",
             encoding="utf-8",
         )
     return folder

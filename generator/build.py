@@ -51,14 +51,22 @@ def build_site(
     *,
     cache_dir: Path | None = None,
     progress: Callable[[str], None] | None = None,
-    verbose: bool = False,
+    preview: bool = False,
+    state: dict | None = None,
+    strict: bool = False,
 ) -> BuildResult:
+    """Build the site from `content` into `out`.
+
+    With `preview` (the live preview), `out` is updated in place and its work folder kept beside
+    it, and `state` carries parsed records and rendered pages from one build to the next, so only
+    what changed is done again; the public build always starts afresh and swaps in a new tree."""
     result = BuildResult(ok=False)
     timer = _Timer(result, progress)
-    checked = validate_content(content, today)
+    state = {} if state is None else state
+    checked = validate_content(content, today, cache=state.setdefault("records", {}) if preview else None)
     result.problems = list(checked.problems)
     timer.lap("validate", f"{checked.files} files")
-    if not checked.ok:
+    if not checked.ok or (strict and checked.problems):  # strict (CI): a warning fails the build too
         return result
 
     from generator.aggregate import aggregate
@@ -77,7 +85,7 @@ def build_site(
     timer.lap("aggregate", f"{len(figures.countries)} countries")
     formatter = Formatter(site.language)
     renderer = ChartRenderer(cache_dir or out.resolve().parent / ".cache" / "charts")
-    charts = build_charts(site, figures, formatter, renderer)
+    charts = build_charts(site, figures, formatter, renderer, memo=state.setdefault("charts", {}) if preview else None)
     result.counts.update(charts_rendered=renderer.rendered, charts_reused=renderer.reused)
     timer.lap("charts", f"{renderer.rendered} rendered, {renderer.reused} from cache")
     exports = build_exports(site, figures, formatter)
@@ -89,7 +97,9 @@ def build_site(
         feeds=exports.feeds,
         columns=tuple({"name": c.name, "type": c.type, "description": c.description} for c in CSV_COLUMNS),
     )
-    tree = build_pages(site, figures, charts, formatter, data=data)
+    tree = build_pages(
+        site, figures, charts, formatter, data=data, memo=state.setdefault("pages", {}) if preview else None
+    )
     tree.files.update(exports.files)
     tree.files["manifest.json"] = manifest_json(public_urls(tree) + ["manifest.json"], today)
     result.counts["pages"] = len(tree.pages)
@@ -97,6 +107,13 @@ def build_site(
 
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
+    if preview:
+        work = out.parent / f".{out.name}-preview"
+        shell = run_shell(site, tree, work, out, preview=True, written=state.setdefault("written", {}))
+        result.problems += [Problem("mkdocs", 0, 0, w, "", SHELL_FAILED, "error") for w in shell.warnings]
+        timer.lap("shell", "preview")
+        result.ok = not shell.warnings
+        return result
     with tempfile.TemporaryDirectory(prefix=f".{out.name}-build-", dir=out.parent) as work:
         staged = Path(work) / "site"
         try:

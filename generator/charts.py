@@ -7,6 +7,7 @@ Takes `model.Site`, `aggregate.Figures`, an `i18n.Formatter` and a `ChartRendere
 
 from __future__ import annotations
 
+import copy
 import functools
 import hashlib
 import json
@@ -165,8 +166,26 @@ class ChartRenderer:
             raise
 
 
-def build_charts(site: Site, figures: Figures, formatter: Formatter, renderer: ChartRenderer) -> ChartSet:
+def build_charts(
+    site: Site, figures: Figures, formatter: Formatter, renderer: ChartRenderer, memo: dict | None = None
+) -> ChartSet:
+    """Every chart of the site. `memo` (kept by the live preview) reuses a period's or a country's
+    chart when the figures it plots are unchanged, skipping even the Altair spec."""
     draw = _Drawing(site, formatter, renderer)
+    memo = {} if memo is None else memo
+    used: set = set()
+
+    def remembered(key: tuple, make: Callable[[], Chart | None]) -> Chart | None:
+        key = (*key, draw.chronological, formatter.language)
+        used.add(key)
+        if key not in memo:
+            chart = make()
+            memo[key] = (chart, draw.files.get(chart.svg_path) if chart else None)
+        chart, svg = memo[key]
+        if chart is not None:
+            draw.files[chart.svg_path] = svg
+        return chart
+
     # Altair validates every object as it is made and every spec again, which costs more than
     # rendering (~25 ms a chart); tests validate each spec against the Vega-Lite schema instead.
     with debug_mode(False):
@@ -178,10 +197,15 @@ def build_charts(site: Site, figures: Figures, formatter: Formatter, renderer: C
         ]
         periods: dict[str, tuple[Chart, ...]] = {}
         for period_figures in sorted(figures.periods, key=lambda p: p.period.name):
-            chart = accounts_by_network(draw, period_figures)
+            chart = remembered(("period", period_figures), lambda pf=period_figures: accounts_by_network(draw, pf))
             if chart:
                 periods[period_figures.period.name] = (chart,)
-        countries = {country.code: (country_trend(draw, country),) for country in figures.countries}
+        countries = {
+            country.code: (remembered(("country", country), lambda c=country: country_trend(draw, c)),)
+            for country in figures.countries
+        }
+    for stale in set(memo) - used:
+        del memo[stale]
     return ChartSet(
         home=tuple(chart for chart in home if chart),
         periods=periods,
@@ -230,7 +254,9 @@ class _Drawing:
         values: list[dict[str, Any]],
     ) -> Chart:
         spec = chart.to_dict(validate=False)
-        spec["config"] = self.config  # set here rather than with .configure(), which copies the chart
+        # Set here rather than with .configure(), which copies the whole chart; a copy each, so that
+        # a page adding to one spec does not change them all.
+        spec["config"] = copy.deepcopy(self.config)
         # Rows are spliced in after Altair: it would copy and walk each one (and validate it when
         # asked to); they are plain strings and numbers made here.
         if spec.get("data") != {"values": []}:
@@ -279,7 +305,9 @@ def _plot_width(draw: _Drawing, largest: int) -> int:
     """Width of a plot over periods that leaves room for its value axis (labels up to `largest`,
     ~7 px a character, and the axis title) within WIDTH."""
     label = draw.count(largest * 10 if largest else 1)  # one digit spare for the rounded-up top tick
-    return WIDTH - 2 * PADDING - 7 * len(label) - 32 - 24  # 24: the last period label's overhang
+    # The newest period's label, centred on the last bar, overhangs the plot by half its width.
+    overhang = 4 * max((len(label) for label in draw.chronological), default=0)
+    return WIDTH - 2 * PADDING - 7 * len(label) - 32 - overhang
 
 
 def _value_axis(title: str, ticks: int) -> alt.Axis:
@@ -623,6 +651,8 @@ def origin_target_matrix(draw: _Drawing, figures: Figures) -> Chart | None:
         ((o, t, n) for o, t, n in figures.origin_target if o in origins and t in targets),
         key=lambda pair: (-pair[2], f.country(pair[0]), f.country(pair[1])),
     )
+    if not pairs:
+        return None
     most = max(n for _o, _t, n in pairs)
     name = {code: _short(f.country(code)) for code in {*origins, *targets}}
     values = [
@@ -814,8 +844,9 @@ def country_trend(draw: _Drawing, country: CountryFigures) -> Chart:
     _ = draw._
     f = draw.f
     name = f.country(country.code)
-    as_origin = _("Operated from %(country)s", country=name)
-    as_target = _("Targeting %(country)s", country=name)
+    # The legend leaves the country to the page's heading and the caption, so that countries with
+    # the same counts share one SVG (a third of them in content/).
+    as_origin, as_target = _("As origin"), _("As target")
     series = [as_origin, as_target]
     values = []
     for period_name, origin, target in country.by_period:
@@ -880,7 +911,11 @@ def country_trend(draw: _Drawing, country: CountryFigures) -> Chart:
         _("%(country)s over time", country=name),
         caption,
         summary,
-        (_("Reporting period"), as_origin, as_target),
+        (
+            _("Reporting period"),
+            _("Operated from %(country)s", country=name),
+            _("Targeting %(country)s", country=name),
+        ),
         rows,
         bars,
         values,

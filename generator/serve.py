@@ -6,9 +6,11 @@ errors, every page shows them (escaped) instead of the site, until they are fixe
 from __future__ import annotations
 
 import html
+import shutil
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from http import HTTPStatus
@@ -18,20 +20,21 @@ from tempfile import TemporaryDirectory
 from urllib.parse import parse_qs, urlsplit
 
 from generator.build import BuildResult, build_site
-from generator.errors import render_text
+from generator.errors import Problem, render_text
 from generator.pages import TEMPLATES
 
-RELOAD_SCRIPT = """<script>
-(function () {
-  var version = %d;
+RELOAD_JS = b"""(function () {
+  var version = document.currentScript.getAttribute("data-version");
   function poll() {
     fetch("/__livereload?v=" + version).then(function (r) { return r.text(); }).then(function (t) {
-      if (t !== String(version)) { location.reload(); } else { poll(); }
+      if (t !== version) { location.reload(); } else { poll(); }
     }).catch(function () { setTimeout(poll, 1000); });
   }
   poll();
 })();
-</script>"""
+"""
+RELOAD_SCRIPT = '<script src="/__livereload.js" data-version="%d"></script>'
+"""Loaded from the preview server itself, so the site's Content-Security-Policy allows it."""
 
 
 class Preview:
@@ -44,6 +47,8 @@ class Preview:
         self.version = 0
         self.result: BuildResult | None = None
         self.changed = threading.Condition()
+        self.state: dict = {}
+        """Parsed records and rendered pages kept between rebuilds (see build_site)."""
 
     def today(self) -> date:
         from generator.cli import resolve_today
@@ -52,7 +57,12 @@ class Preview:
 
     def rebuild(self) -> BuildResult:
         started = time.perf_counter()
-        result = build_site(self.content, self.out, self.today(), cache_dir=self.out.parent / "cache")
+        try:
+            result = build_site(self.content, self.out, self.today(), cache_dir=self.out.parent / "cache", preview=True)
+        except Exception as exc:  # a template error while editing must not stop the preview
+            result = BuildResult(
+                ok=False, problems=[Problem("build", 0, 0, f"build failed: {exc!r}", "", "build-failed")]
+            )
         result.timings["total"] = time.perf_counter() - started
         with self.changed:
             self.result = result
@@ -88,6 +98,9 @@ class _Handler(SimpleHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
         parts = urlsplit(self.path)
+        if parts.path == "/__livereload.js":
+            self._send(RELOAD_JS, "text/javascript; charset=utf-8")
+            return
         if parts.path == "/__livereload":
             seen = int(parse_qs(parts.query).get("v", ["0"])[0] or 0)
             self._send(str(self.preview.wait_for_change(seen)).encode(), "text/plain")
@@ -119,28 +132,65 @@ class _Handler(SimpleHTTPRequestHandler):
 def _watch(preview: Preview, paths: list[Path], stop: threading.Event) -> None:
     from watchfiles import watch
 
-    for _changes in watch(*paths, stop_event=stop, debounce=150, step=50):
+    templates = [p.resolve() for p in paths[1:]]
+    for changes in watch(*paths, stop_event=stop, debounce=50, step=20):
+        if any(Path(changed).resolve().is_relative_to(t) for _, changed in changes for t in templates):
+            preview.state.clear()  # a template change can alter every page
+            shutil.rmtree(preview.out.parent / f".{preview.out.name}-preview", ignore_errors=True)
+            shutil.rmtree(preview.out, ignore_errors=True)
         preview.rebuild()
+
+
+@dataclass
+class Running:
+    """A preview being served: stop it with `close()`."""
+
+    preview: Preview
+    server: ThreadingHTTPServer
+    stop: threading.Event
+    threads: list[threading.Thread]
+
+    @property
+    def url(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}/"
+
+    def close(self) -> None:
+        self.stop.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def start_preview(
+    content: Path, work: Path, host: str = "127.0.0.1", port: int = 0, as_of: date | None = None
+) -> Running:
+    """Build once, then serve `work/site` and rebuild on every change, in background threads."""
+    out = work / "site"
+    preview = Preview(content, out, as_of)
+    preview.rebuild()
+    out.mkdir(parents=True, exist_ok=True)
+    handler = type("Handler", (_Handler,), {"preview": preview})
+    server = ThreadingHTTPServer((host, port), partial(handler, directory=str(out)))
+    stop = threading.Event()
+    threads = [
+        threading.Thread(target=_watch, args=(preview, [content, TEMPLATES], stop), daemon=True),
+        threading.Thread(target=server.serve_forever, daemon=True),
+    ]
+    for thread in threads:
+        thread.start()
+    return Running(preview, server, stop, threads)
 
 
 def serve(content: Path, host: str, port: int, as_of: date | None, announce: Callable[[str], None]) -> int:
     with TemporaryDirectory(prefix="transparency-serve-") as work:
-        out = Path(work) / "site"
-        preview = Preview(content, out, as_of)
-        result = preview.rebuild()
-        out.mkdir(exist_ok=True)
-        handler = type("Handler", (_Handler,), {"preview": preview})
-        server = ThreadingHTTPServer((host, port), partial(handler, directory=str(out)))
-        stop = threading.Event()
-        watcher = threading.Thread(target=_watch, args=(preview, [content, TEMPLATES], stop), daemon=True)
-        watcher.start()
-        state = "ok" if result.ok else f"{len(result.problems)} problems"
-        announce(f"serving http://{host}:{server.server_port}/ ({state}); Ctrl+C stops")
+        running = start_preview(content, Path(work), host, port, as_of)
+        result = running.preview.result
+        state = "ok" if result and result.ok else f"{len(result.problems) if result else 0} problems"
+        announce(f"serving {running.url} ({state}); Ctrl+C stops")
         try:
-            server.serve_forever()
+            running.stop.wait()
         except KeyboardInterrupt:
             pass
         finally:
-            stop.set()
-            server.server_close()
+            running.close()
     return 0

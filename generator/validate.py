@@ -6,13 +6,14 @@ period). Takes a content folder and "today"; gives the checked values and ALL pr
 from __future__ import annotations
 
 import os
+import urllib.parse
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from generator.errors import Problem, sort_problems
-from generator.kinds import MESSAGES, Issue, did_you_mean, message
+from generator.kinds import BAD_URL, MESSAGES, Issue, did_you_mean, is_slug, message
 from generator.load import Document, Node, display_path, load_markdown_file, load_yaml_file
 from generator.periods import Span, parse_span, period_of_span
 from generator.schema import OPERATION, PAGE, REPORT, SITE
@@ -36,6 +37,7 @@ BAD_FILE = message("not-a-record", "A file in operations/ is not a .yaml record.
 OUTSIDE = message("outside-content", "A symlink points outside the content folder.")
 NO_SITE = message("missing-site", "content/site.yaml is missing.")
 NO_OPERATIONS = message("no-operations", "The content folder has no operations/ folder.")
+MISSING_ASSET = message("missing-asset", "site.yaml names a logo or favicon that is not in overrides/.")
 for _code, _meaning in (
     ("file-too-large", "A file is larger than the size limit."),
     ("unreadable", "A file cannot be read."),
@@ -139,8 +141,12 @@ def list_files(folder: Path, content: Path, suffix: str, checked: Checked) -> li
     return found
 
 
-def validate_content(content: Path, today: date) -> Checked:
-    """Check every file in `content`; return the values that passed and every problem."""
+def validate_content(content: Path, today: date, cache: dict | None = None) -> Checked:
+    """Check every file in `content`; return the values that passed and every problem.
+
+    `cache` (kept by the live preview between builds) holds each record's own results by file
+    name, modification time and size, so an edit re-reads only the file that changed; the rules
+    across records always run in full."""
     checked = Checked(content)
     site_path = content / "site.yaml"
     cadence = None
@@ -152,6 +158,8 @@ def validate_content(content: Path, today: date) -> Checked:
             issues: list[Issue] = []
             checked.site = SITE.parse(doc.root, "", issues)
             checked.problems += _problems(doc, issues)
+            checked.problems += _asset_rules(doc, checked.site, content)
+            checked.problems += _base_url_rules(doc, checked.site)
             cadence_node = doc.root.get("cadence") if doc.root.kind == "map" else None
             if cadence_node is not None and checked.site is None:
                 cadence = cadence_node.value if cadence_node.value in ("month", "quarter", "half", "year") else None
@@ -181,18 +189,26 @@ def validate_content(content: Path, today: date) -> Checked:
                 NO_OPERATIONS,
             )
         )
+    used: set = set()
     for path in list_files(operations_dir, content, ".yaml", checked):
         checked.files += 1
-        doc, problems = load_yaml_file(path)
+        key = None
+        if cache is not None:
+            stat = path.stat()
+            key = (str(path), stat.st_mtime_ns, stat.st_size, today, cadence)
+        if key in (cache or {}):
+            doc, values, problems = cache[key]  # type: ignore[index]
+        else:
+            doc, values, problems = _check_record(path, today, cadence)
+            if cache is not None:
+                cache[key] = (doc, values, problems)
+        used.add(key)
         checked.problems += problems
-        if doc is None or doc.root is None:
-            continue
-        issues = []
-        values = OPERATION.parse(doc.root, "", issues)
-        checked.problems += _problems(doc, issues)
-        checked.problems += _record_rules(doc, values, path, today, cadence)
-        if values is not None:
+        if doc is not None and values is not None:
             checked.operations.append((doc, values))
+    if cache is not None:
+        for stale in set(cache) - used:
+            del cache[stale]
 
     for path in list_files(content / "reports", content, ".md", checked):
         checked.files += 1
@@ -222,6 +238,58 @@ def validate_content(content: Path, today: date) -> Checked:
     checked.problems += _cross_record_rules(checked, cadence)
     checked.problems = sort_problems(checked.problems)
     return checked
+
+
+def _asset_rules(doc: Document, site: dict[str, Any] | None, content: Path) -> list[Problem]:
+    """The logo and favicon named in site.yaml must be files in the overrides/ folder."""
+    theme = (site or {}).get("theme") or {}
+    node = doc.root.get("theme") if doc.root is not None and doc.root.kind == "map" else None
+    out = []
+    for name in ("logo", "favicon"):
+        if name in theme and not (content / "overrides" / theme[name]).is_file():
+            out.append(
+                _problem(
+                    doc,
+                    (node.get(name) if node is not None else None) or doc.root,  # type: ignore[arg-type]
+                    f"theme.{name}",
+                    MISSING_ASSET,
+                    f"no file overrides/{theme[name]} next to site.yaml",
+                    f"put the image at {display_path(content / 'overrides' / theme[name])}, or correct the path",
+                )
+            )
+    return out
+
+
+def _base_url_rules(doc: Document, site: dict[str, Any] | None) -> list[Problem]:
+    """Every permalink, feed and sitemap entry is base_url + a path: no room for ?query or #fragment."""
+    url = (site or {}).get("base_url", "")
+    parts = urllib.parse.urlsplit(url)
+    if not (parts.query or parts.fragment or "?" in url or "#" in url or "@" in parts.netloc):
+        return []
+    return [
+        _problem(
+            doc,
+            doc.root.get("base_url") or doc.root,  # type: ignore[union-attr]
+            "base_url",
+            BAD_URL,
+            f"expected the site's address without ?query, #fragment or user name, found '{url}'",
+            "write only where the site lives, e.g. https://example.org/transparency/",
+        )
+    ]
+
+
+def _check_record(
+    path: Path, today: date, cadence: str | None
+) -> tuple[Document | None, dict[str, Any] | None, list[Problem]]:
+    """One record file's own checks: load, format, rules between its fields."""
+    doc, problems = load_yaml_file(path)
+    if doc is None or doc.root is None:
+        return doc, None, problems
+    issues: list[Issue] = []
+    values = OPERATION.parse(doc.root, "", issues)
+    problems += _problems(doc, issues)
+    problems += _record_rules(doc, values, path, today, cadence)
+    return doc, values, problems
 
 
 def _period_file_name(doc: Document, stem: str, cadence: str | None, checked: Checked) -> Span | None:
@@ -274,7 +342,10 @@ def _record_rules(
                 "id",
                 ID_MISMATCH,
                 f"id '{record_id}' differs from the file name '{path.name}'",
-                f"rename the file to {record_id}.yaml or set id: {path.stem}",
+                f"rename the file to {record_id}.yaml or set id: {path.stem}"
+                if is_slug(path.stem)
+                else f"rename the file to {record_id}.yaml (a file name is the id: lowercase letters, digits, "
+                "hyphens; no spaces or accents)",
             )
         )
     if values is not None and "accounts" not in values and "surfaces" not in values:
