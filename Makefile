@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site test check bench serve lint format clean
+.PHONY: site test check bench serve lint format clean errors wheel
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,12 @@ check: $(STAMP)
 
 serve: $(STAMP)
 	$(BIN)/transparency serve --content content
+
+errors: $(STAMP)  ## regenerate the error catalogue page from the validator's messages
+	$(BIN)/transparency errors > content/pages/errors.md
+
+wheel: $(STAMP)  ## an installable wheel in dist/ (templates and the init skeleton included)
+	$(BIN)/python -m pip wheel --no-deps . -w dist
 
 bench: $(STAMP)  ## timings on synthetic content in a temporary folder
 	$(BIN)/python bench/run.py

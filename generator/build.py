@@ -5,8 +5,10 @@ build leaves the previous output untouched.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -63,6 +65,10 @@ def build_site(
     result = BuildResult(ok=False)
     timer = _Timer(result, progress)
     state = {} if state is None else state
+    unsafe = _output_problems(content, out)
+    if unsafe:
+        result.problems = unsafe
+        return result
     checked = validate_content(content, today, cache=state.setdefault("records", {}) if preview else None)
     result.problems = list(checked.problems)
     timer.lap("validate", f"{checked.files} files")
@@ -114,7 +120,8 @@ def build_site(
         timer.lap("shell", "preview")
         result.ok = not shell.warnings
         return result
-    with tempfile.TemporaryDirectory(prefix=f".{out.name}-build-", dir=out.parent) as work:
+    _remove_leftovers(out)
+    with tempfile.TemporaryDirectory(prefix=f".{out.name}-build-{os.getpid()}-", dir=out.parent) as work:
         staged = Path(work) / "site"
         try:
             shell = run_shell(site, tree, Path(work), staged)
@@ -207,14 +214,76 @@ def _swap_in(staged: Path, out: Path) -> int:
             changed += 1
     else:
         changed = sum(1 for p in staged.rglob("*") if p.is_file())
+    if out.exists() and _exchange(staged, out):  # one atomic step: `staged` now holds the old site
+        shutil.rmtree(staged, ignore_errors=True)
+        return changed
     old = None
-    if out.exists():
-        old = out.with_name(f".{out.name}-old-{time.monotonic_ns()}")
+    if out.exists():  # two renames: for an instant there is no `out`
+        old = out.with_name(f".{out.name}-old-{os.getpid()}-{time.monotonic_ns()}")
         out.rename(old)
     staged.rename(out)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
     return changed
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one step (Linux renameat2 with RENAME_EXCHANGE); False where the
+    system or the file system cannot, and the caller falls back to two renames."""
+    if sys.platform != "linux":
+        return False
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):  # a C library without renameat2 (glibc < 2.28, musl < 1.2.6)
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
+UNSAFE_OUTPUT = "unsafe-output"
+
+
+def _output_problems(content: Path, out: Path) -> list[Problem]:
+    """The output folder is replaced as a whole, so refuse one that holds anything but a site
+    built here: `--out .` would otherwise delete the project and its content."""
+    target, source = out.resolve(), content.resolve()
+    if target == source:
+        reason = "it is the content folder"
+    elif source.is_relative_to(target):
+        reason = f"it holds the content folder {content}"
+    elif target.is_relative_to(source):
+        reason = f"it is inside the content folder {content}"
+    elif target.exists() and not target.is_dir():
+        reason = "it is a file"
+    elif target.is_dir() and any(target.iterdir()) and not (target / "manifest.json").is_file():
+        reason = "it is not empty and is no site built by `transparency build` (it has no manifest.json)"
+    else:
+        return []
+    hint = "build into a new or empty folder, e.g. --out site"
+    return [Problem(str(out), 0, 0, f"refusing to replace the output folder: {reason}", hint, UNSAFE_OUTPUT)]
+
+
+def _remove_leftovers(out: Path) -> None:
+    """Delete the work folders of builds into `out` whose process is gone (killed mid-way): their
+    names carry the process id. Folders of builds still running are left alone."""
+    if os.name != "posix":  # os.kill(pid, 0) means something else on Windows
+        return
+    for kind in ("build", "old"):
+        prefix = f".{out.name}-{kind}-"
+        for folder in out.parent.glob(prefix + "*"):
+            pid = folder.name[len(prefix) :].split("-", 1)[0]
+            if pid.isdigit() and not _running(int(pid)):
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def _same_file_content(a: Path, b: Path) -> bool:

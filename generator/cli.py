@@ -106,13 +106,34 @@ def cmd_build(args: argparse.Namespace) -> int:
     today = resolve_today(args.as_of)
     quiet = os.environ.get("CI") == "true" and not args.verbose
     progress = None if quiet else (lambda line: print(line, file=sys.stderr, flush=True))
-    result = build_site(Path(args.content), Path(args.out), today, progress=progress)
+    result = build_site(Path(args.content), Path(args.out), today, progress=progress, strict=args.strict)
     if result.problems:
         _print_problems(result.problems, "text", sys.stderr)
     if result.ok:
         total = sum(result.timings.values())
         print(f"built {args.out}: {result.counts.get('pages', 0)} pages in {total:.1f} s", file=sys.stderr)
     return 0 if result.ok else 1
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    """Create a new site folder that checks and builds straight away."""
+    from generator.init import NewSite, init_site
+
+    site = NewSite(args.platform, args.cadence, args.base_url)
+    written, problems = init_site(Path(args.folder), site, resolve_today(None))
+    if problems:
+        _print_problems(problems, "text", sys.stderr)
+        return 1
+    print(f"wrote {len(written)} files into {args.folder}; next: cd {args.folder} && transparency check")
+    return 0
+
+
+def cmd_errors(args: argparse.Namespace) -> int:
+    """Print the catalogue of every message `check` can print, with examples and fixes."""
+    from generator.catalogue import render_catalogue
+
+    sys.stdout.write(render_catalogue())
+    return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -179,6 +200,27 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--out", default="site")
     build.add_argument("--as-of", type=as_of_date, help="build as of this day (YYYY-MM-DD)")
     build.add_argument("-v", "--verbose", action="store_true", help="print stage timings")
+    build.add_argument("--strict", action="store_true", help="fail on warnings too, not only on errors (for CI)")
+
+    init = command(
+        "init",
+        cmd_init,
+        "Create a new site folder: settings, an example record, a CI workflow (refuses a non-empty folder).",
+        "transparency init acme-reports --platform Acme --cadence quarter",
+    )
+    init.add_argument("folder", metavar="DIR", help="folder to create (must be new or empty)")
+    init.add_argument("--platform", required=True, help="name of the platform that disrupts the networks")
+    init.add_argument("--cadence", choices=("month", "quarter", "half", "year"), default="quarter")
+    init.add_argument(
+        "--base-url", default="https://example.org/transparency/", help="public address of the site (change later)"
+    )
+
+    command(
+        "errors",
+        cmd_errors,
+        "Print every message check can print, with an example mistake and its fix (Markdown).",
+        "transparency errors > errors.md",
+    )
 
     serve = command("serve", cmd_serve, "Preview with live reload.", "transparency serve")
     serve.add_argument("--content", default="content")

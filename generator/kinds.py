@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 import urllib.parse
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from generator.load import Node
+from generator.load import CONTROL_CHARACTERS, Node
 from generator.periods import CADENCES, Span, parse_span
 
 _NULLS = {"", "~", "null", "Null", "NULL"}
@@ -65,7 +66,7 @@ NOT_NUMBER = message("expected-number", "An amount is not a number >= 0 written 
 NOT_BOOL = message("expected-boolean", "A yes/no field is not written `true` or `false`.")
 NOT_CHOICE = message("expected-choice", "A value is not one of the field's allowed words.")
 BAD_DATE = message("bad-date", "A date is not in a supported form or is not a real day.")
-BAD_PERIOD = message("bad-period", "A period name is malformed or not of the site's cadence.")
+BAD_PERIOD = message("bad-period", "A `report` period is not written YYYY-MM, YYYY-qN, YYYY-hN or YYYY.")
 BAD_URL = message("bad-url", "A link is not an http(s) address.")
 BAD_COUNTRY = message("bad-country", "A country is not an ISO 3166-1 alpha-2 code.")
 BAD_TARGET = message("bad-target", "A target is neither an ISO code nor a named region.")
@@ -78,6 +79,9 @@ DUPLICATE_ITEM = message("duplicate-item", "A list names the same value twice.")
 NOT_MAPPING = message("expected-mapping", "A field (or the whole file) that holds a mapping holds something else.")
 UNKNOWN_KEY = message("unknown-key", "A key is not part of the format (often a typo).")
 MISSING = message("missing-field", "A required field is missing.")
+CONTROL = message("control-character", "A file holds an invisible control character.")
+BAD_COLOUR = message("bad-colour", 'A colour is neither a palette name nor a hex colour such as "#1d3557".')
+BAD_ASSET = message("bad-asset", "A logo or favicon is not the relative path of an image file.")
 
 
 def _kind_of(node: Node) -> str:
@@ -147,6 +151,18 @@ class Text(Kind):
         if not value.strip():
             issues.append(Issue(node, where, EMPTY, "expected text, found an empty value"))
             return None
+        control = CONTROL_CHARACTERS.search(value)
+        if control:  # no feed, page title or search index can carry one (XML refuses them)
+            issues.append(
+                Issue(
+                    node,
+                    where,
+                    CONTROL,
+                    f"text contains the invisible control character U+{ord(control.group()):04X}",
+                    "delete it (retype the text if unsure)",
+                )
+            )
+            return None
         if len(value) > self.max_length:
             issues.append(
                 Issue(
@@ -169,6 +185,17 @@ class Text(Kind):
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
+def is_slug(value: str) -> bool:
+    """Whether `value` can be an id (and so a file name and a URL path segment)."""
+    return len(value) <= 80 and _SLUG.fullmatch(value) is not None
+
+
+def slug_like(value: str) -> str:
+    """The id closest to `value`: accents dropped (`ü` -> `u`), other characters as hyphens."""
+    letters = "".join(c for c in unicodedata.normalize("NFKD", value.lower()) if not unicodedata.combining(c))
+    return "-".join(re.findall(r"[a-z0-9]+", letters))[:80].rstrip("-")
+
+
 @dataclass(frozen=True)
 class Slug(Kind):
     label = "id: lowercase letters, digits and hyphens"
@@ -177,8 +204,8 @@ class Slug(Kind):
         value = self._scalar(node, where, issues, "an id")
         if value is None:
             return None
-        if not _SLUG.fullmatch(value) or len(value) > 80:
-            suggestion = "-".join(re.findall(r"[a-z0-9]+", value.lower()))[:80]
+        if not is_slug(value):
+            suggestion = slug_like(value)
             issues.append(
                 Issue(
                     node,
@@ -320,6 +347,8 @@ class When(Kind):
     """A date at the precision the source gives: day, month, quarter or half year."""
 
     precisions: tuple[str, ...] = ("day", "month", "quarter", "half")
+    code: str = BAD_DATE
+    """Message id of a value that is not such a date (`bad-period` for period names)."""
 
     @property
     def label(self) -> str:  # type: ignore[override]
@@ -343,7 +372,7 @@ class When(Kind):
                 Issue(
                     node,
                     where,
-                    BAD_DATE,
+                    self.code,
                     f"expected {self.label.removeprefix('date: ')}, found '{value}' ({exc})",
                     "give the date only as precisely as the source does",
                 )
@@ -354,7 +383,7 @@ class When(Kind):
                 Issue(
                     node,
                     where,
-                    BAD_DATE,
+                    self.code,
                     f"expected {self.label.removeprefix('date: ')}, found '{value}'",
                     "",
                 )
@@ -377,7 +406,11 @@ class When(Kind):
 
 
 DAY = When(("day",))
-PERIOD = When(CADENCES)
+PERIOD = When(CADENCES, BAD_PERIOD)
+
+
+_URL_UNSAFE = re.compile(r'[\s"<>\\`\x00-\x1f\x7f-\x9f]')
+"""Characters a URL must percent-encode; raw, they could break out of an HTML attribute."""
 
 
 @dataclass(frozen=True)
@@ -388,22 +421,132 @@ class Url(Kind):
         value = self._scalar(node, where, issues, "a URL")
         if value is None:
             return None
-        parts = urllib.parse.urlsplit(value.strip())
-        if parts.scheme not in ("http", "https") or not parts.netloc or " " in value.strip():
+        url = value.strip()
+        try:
+            parts = urllib.parse.urlsplit(url)
+        except ValueError:  # e.g. an unclosed IPv6 bracket: `http://[oops/`
+            parts = urllib.parse.urlsplit("")
+        unsafe = _URL_UNSAFE.search(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc or unsafe:
             issues.append(
                 Issue(
                     node,
                     where,
                     BAD_URL,
                     f"expected an http:// or https:// address, found '{value}'",
-                    "copy the full address from the browser's address bar",
+                    "spaces, quotes, < and > must be percent-encoded (%20, %22, %3C, %3E)"
+                    if unsafe
+                    else "copy the full address from the browser's address bar",
                 )
             )
             return None
-        return value.strip()
+        return url
 
     def json_schema(self) -> dict[str, Any]:
         return {"type": "string", "format": "uri", "pattern": "^https?://"}
+
+
+PALETTE = (
+    "red",
+    "pink",
+    "purple",
+    "deep purple",
+    "indigo",
+    "blue",
+    "light blue",
+    "cyan",
+    "teal",
+    "green",
+    "light green",
+    "lime",
+    "yellow",
+    "amber",
+    "orange",
+    "deep orange",
+    "brown",
+    "grey",
+    "blue grey",
+    "black",
+    "white",
+)
+"""The theme's named colours (Material for MkDocs); accents exclude the last five."""
+
+_HEX = re.compile(r"#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
+
+
+@dataclass(frozen=True)
+class Colour(Kind):
+    """A palette name (`teal`, `deep purple`) or a CSS hex colour, quoted (`"#1d3557"`)."""
+
+    names: tuple[str, ...] = PALETTE
+
+    @property
+    def label(self) -> str:  # type: ignore[override]
+        return "colour: a palette name (" + ", ".join(self.names) + ') or a hex colour such as "#1d3557"'
+
+    def parse(self, node: Node, where: str, issues: list[Issue]) -> str | None:
+        if _is_null(node):
+            # `primary: #1d3557` reads as an empty value: YAML starts a comment at the #
+            hint = 'a # starts a comment in YAML: write hex colours in quotes, e.g. "#1d3557"'
+            issues.append(Issue(node, where, EMPTY, "expected a colour, found an empty value", hint))
+            return None
+        value = self._scalar(node, where, issues, "a colour")
+        if value is None:
+            return None
+        if _HEX.fullmatch(value):
+            digits = value[1:].lower()
+            return "#" + ("".join(c * 2 for c in digits) if len(digits) == 3 else digits)
+        name = value.strip().lower().replace("-", " ")
+        if name in self.names:
+            return name
+        issues.append(
+            Issue(
+                node,
+                where,
+                BAD_COLOUR,
+                f"expected a palette colour or a hex colour such as \"#1d3557\", found '{value}'",
+                "a hex colour is # and 3 or 6 digits 0-9, a-f"
+                if value.startswith("#")
+                else did_you_mean(name, self.names) or "palette colours: " + ", ".join(self.names),
+            )
+        )
+        return None
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "string", "anyOf": [{"enum": list(self.names)}, {"pattern": f"^{_HEX.pattern}$"}]}
+
+
+IMAGE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico")
+_ASSET = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*\.(?:svg|png|jpe?g|gif|webp|ico)")
+"""Letters, digits, `.`, `_` and `-` only: the path is written into every page's HTML unescaped by the theme."""
+
+
+@dataclass(frozen=True)
+class Asset(Kind):
+    """An image file kept in the site's `overrides/` folder, named by its path inside it."""
+
+    label = "path of an image inside overrides/, e.g. assets/logo.svg"
+
+    def parse(self, node: Node, where: str, issues: list[Issue]) -> str | None:
+        value = self._scalar(node, where, issues, "a file path")
+        if value is None:
+            return None
+        if not _ASSET.fullmatch(value):
+            issues.append(
+                Issue(
+                    node,
+                    where,
+                    BAD_ASSET,
+                    f"expected the path of an image inside overrides/ such as assets/logo.svg, found '{value}'",
+                    "put the image in the overrides/ folder next to site.yaml and write its path from there, "
+                    "with letters, digits, '.', '_' and '-' only (" + ", ".join(IMAGE_SUFFIXES) + ")",
+                )
+            )
+            return None
+        return value
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "string", "pattern": f"^{_ASSET.pattern}$"}
 
 
 @cache

@@ -9,6 +9,8 @@ Takes bytes, gives `Node` trees and `Problem`s; never raises for any input.
 from __future__ import annotations
 
 import os
+import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,8 +21,16 @@ from generator.errors import Problem
 MAX_FILE_BYTES = 1024 * 1024
 """Content files larger than this are refused unread: a record is a few kilobytes."""
 
+MAX_MARKDOWN_CHARS = 100_000
+"""Longest Markdown body of an intro or page: markdown-it needs ~3 s for 100,000 characters of
+pathological input (`[[[[...`, growing with the square of the length), well under 1 ms for prose."""
+
 MAX_DEPTH = 16
 """The record format nests three levels; anything deeper is a mistake or an attack."""
+
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+"""Invisible characters no text may hold: C0 and C1 controls (tab and line breaks aside) and
+non-characters. XML (feeds) refuses most of them and YAML (page front matter) the rest."""
 
 _BOM = b"\xef\xbb\xbf"
 _ALLOWED_TAGS = {None, "!", "tag:yaml.org,2002:str"}
@@ -74,19 +84,32 @@ def display_path(path: Path) -> str:
 def read_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
     """Read a file's bytes and decode them as strict UTF-8 (a leading BOM is tolerated)."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return None, [
-                Problem(
-                    shown,
-                    0,
-                    0,
-                    f"file is {size:,} bytes, more than the {MAX_FILE_BYTES:,}-byte limit",
-                    "a record is a few kilobytes: is this the right file?",
-                    "file-too-large",
-                )
-            ]
-        data = path.read_bytes()
+        # Non-blocking, so a named pipe is refused instead of waiting forever for a writer.
+        with os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                return None, [
+                    Problem(
+                        shown,
+                        0,
+                        0,
+                        "not a regular file (a named pipe, device or socket)",
+                        "only text files belong in the content folder: delete it",
+                        "unreadable",
+                    )
+                ]
+            if info.st_size > MAX_FILE_BYTES:
+                return None, [
+                    Problem(
+                        shown,
+                        0,
+                        0,
+                        f"file is {info.st_size:,} bytes, more than the {MAX_FILE_BYTES:,}-byte limit",
+                        "a record is a few kilobytes: is this the right file?",
+                        "file-too-large",
+                    )
+                ]
+            data = handle.read(MAX_FILE_BYTES + 1)  # bounded even if the file grows meanwhile
     except OSError as exc:
         return None, [Problem(shown, 0, 0, f"cannot read file: {exc.strerror}", "", "unreadable")]
     return decode(data, shown)
@@ -432,4 +455,28 @@ def load_markdown_file(path: Path) -> tuple[Document | None, list[Problem]]:
                 "empty-file",
             )
         ]
+    if len(body) > MAX_MARKDOWN_CHARS:
+        problems.append(
+            Problem(
+                shown,
+                text.count("\n", 0, len(text) - len(body)) + 1,
+                1,
+                f"text is {len(body):,} characters, more than the {MAX_MARKDOWN_CHARS:,} allowed",
+                "split it into several pages",
+                "too-long",
+            )
+        )
+    control = CONTROL_CHARACTERS.search(body)
+    if control:
+        at = len(text) - len(body) + control.start()
+        problems.append(
+            Problem(
+                shown,
+                text.count("\n", 0, at) + 1,
+                at - text.rfind("\n", 0, at),
+                f"character U+{ord(control.group()):04X} is not allowed in the text",
+                "delete the invisible control character (retype the line if unsure)",
+                "control-character",
+            )
+        )
     return Document(shown, root, text, offset, body), problems

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from generator.periods import Span, parse_span, period_of_span
@@ -115,6 +116,22 @@ class Page:
 
 
 @dataclass(frozen=True)
+class Look:
+    """The site's own look, from site.yaml's `theme` and `footer_links` and its overrides/ folder."""
+
+    primary: str | None = None
+    """A palette name (`teal`) or a hex colour (`#1d3557`); None for the built-in colour."""
+    accent: str | None = None
+    logo: str | None = None
+    """Path of the logo inside the overrides folder (`assets/logo.svg`)."""
+    favicon: str | None = None
+    footer_links: tuple[tuple[str, str], ...] = ()
+    """(title, url) of each footer link."""
+    overrides: str | None = None
+    """The overrides/ folder next to site.yaml, when there is one (templates, CSS, images)."""
+
+
+@dataclass(frozen=True)
 class Site:
     platform: str
     title: str
@@ -130,6 +147,7 @@ class Site:
     pages: tuple[Page, ...]
     dropped: dict[str, int] = field(default_factory=dict, compare=False)
     """How many records were left out and why (counts only, for the build log)."""
+    look: Look = field(default_factory=Look)
 
     def operation(self, operation_id: str) -> Operation | None:
         return next((op for op in self.operations if op.id == operation_id), None)
@@ -245,6 +263,19 @@ def build_model(checked, today: date) -> Site:
         periods=tuple(periods),
         pages=pages,
         dropped=dropped,
+        look=_look(site, checked.content / "overrides"),
+    )
+
+
+def _look(site: dict[str, Any], overrides: Path) -> Look:
+    theme = site.get("theme") or {}
+    return Look(
+        primary=theme.get("primary"),
+        accent=theme.get("accent"),
+        logo=theme.get("logo"),
+        favicon=theme.get("favicon"),
+        footer_links=tuple((link["title"], link["url"]) for link in site.get("footer_links", ())),
+        overrides=str(overrides.resolve()) if overrides.is_dir() else None,
     )
 
 

@@ -8,7 +8,9 @@ disabled and unsafe links refused; templates autoescape everything else.
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,7 +28,17 @@ from generator.schema import OPERATION
 if TYPE_CHECKING:
     from generator.charts import ChartSet
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+def _templates_folder() -> Path:
+    """templates/ sits next to generator/ in the repository and is installed as the package data
+    `generator.templates` (pyproject.toml maps it), so wheels and editable installs find it too."""
+    spec = importlib.util.find_spec("generator.templates")
+    if spec is not None and spec.submodule_search_locations:
+        return Path(next(iter(spec.submodule_search_locations)))
+    return Path(__file__).resolve().parent.parent / "templates"
+
+
+TEMPLATES = _templates_folder()
 
 
 @dataclass(frozen=True)
@@ -87,13 +99,29 @@ class ContentMarkdown:
     def __init__(self) -> None:
         self.md = _markdown()
 
-    def render(self, text: str) -> Markup:
+    def render(self, text: str, anchors: bool = False) -> Markup:
+        """With `anchors` (free pages, whose headings are the only ones on the page), headings get
+        ids from their text, so they can be linked to and the top level fills the table of contents."""
         tokens = self.md.parse(text)
-        for token in tokens:
+        used: set[str] = set()
+        for index, token in enumerate(tokens):
             if token.type in ("heading_open", "heading_close"):
                 level = min(int(token.tag[1]) + 1, 6)
                 token.tag = f"h{level}"
+            if anchors and token.type == "heading_open":
+                token.attrSet("id", _anchor(tokens[index + 1].content, used))
         return Markup(self.md.renderer.render(tokens, self.md.options, {}))
+
+
+def _anchor(text: str, used: set[str]) -> str:
+    """`Add a network` -> `add-a-network`; a second heading of the same text gets `-2`."""
+    base = "-".join(re.findall(r"[a-z0-9]+", text.lower())) or "section"
+    anchor, number = base, 1
+    while anchor in used:
+        number += 1
+        anchor = f"{base}-{number}"
+    used.add(anchor)
+    return anchor
 
 
 DETECTION = {"internal": "Internal", "external": "External", "unknown": "Not stated"}
@@ -137,8 +165,15 @@ def _root(path: str) -> str:
     return "../" * depth
 
 
+def shell_text(text: str) -> str:
+    """Plain text escaped for the shell. MkDocs renders its theme WITHOUT autoescape, so every
+    content value it prints (page titles and descriptions, navigation labels, feed titles) is
+    handed over as HTML: escaped here, once, or a title like `</title><script>` would run."""
+    return str(escape(text))
+
+
 def _front_matter(page: OutputPage) -> str:
-    meta: dict[str, Any] = {"title": page.title, "description": page.description}
+    meta: dict[str, Any] = {"title": shell_text(page.title), "description": shell_text(page.description)}
     if page.hide:
         meta["hide"] = list(page.hide)
     # JSON is valid YAML and escapes every character YAML could misread.
@@ -220,6 +255,12 @@ class Renderer:
     markdown: ContentMarkdown
     country_pages: frozenset[str]
     data: DataLinks
+    memo: dict | None = None
+
+    def memo_for(self, kind: str) -> dict:
+        """Rendered pages of one kind kept from the previous preview build (a throwaway dict
+        for a public build)."""
+        return {} if self.memo is None else self.memo.setdefault(kind, {})
 
     def render(self, template: str, path: str, **context: Any) -> str:
         context.setdefault("root", _root(path))
@@ -233,17 +274,27 @@ def build_pages(
     formatter: Formatter,
     templates: Path = TEMPLATES,
     data: DataLinks | None = None,
+    memo: dict | None = None,
 ) -> PageTree:
+    """Every page of the site. `memo` (kept by the live preview) reuses a network page whose
+    inputs are all unchanged instead of rendering it again."""
     data = data or DataLinks()
+    env_key = ("environment", str(templates), formatter.language)
+    env = memo.get(env_key) if memo is not None else None
+    if env is None:
+        env = make_environment(formatter, templates)
+        if memo is not None:
+            memo[env_key] = env
     r = Renderer(
         site,
         figures,
         charts,
         formatter,
-        make_environment(formatter, templates),
+        env,
         ContentMarkdown(),
         frozenset(c.code for c in figures.countries),
         data,
+        memo,
     )
     _ = formatter.gettext
     pages: list[OutputPage] = []
@@ -297,11 +348,11 @@ def build_pages(
                 f"{page.slug}.md",
                 page.title,
                 _first_sentence(page.body),
-                r.render("page.html", f"{page.slug}.md", body=r.markdown.render(page.body)),
+                r.render("page.html", f"{page.slug}.md", body=r.markdown.render(page.body, anchors=True)),
             )
         )
     nav = _navigation(site, formatter)
-    extra = {"feeds": [{"title": title, "href": path} for title, path in data.feeds]}
+    extra = {"feeds": [{"title": shell_text(title), "href": path} for title, path in data.feeds]}
     files = {**charts.files, **redirect_files(site)}
     return PageTree(tuple(pages), dict(sorted(files.items())), nav, extra)
 
@@ -328,7 +379,7 @@ def _report_pages(r: Renderer) -> list[OutputPage]:
                 OutputPage(
                     path,
                     str(year),
-                    _("Reports for %(year)s") % {"year": year},
+                    _("All periodic reports for %(year)s, newest first.") % {"year": year},
                     r.render("reports_index.html", path, years=[(year, rows)], year_pages=False),
                 )
             )
@@ -394,29 +445,50 @@ def _operation_pages(r: Renderer) -> list[OutputPage]:
     by_id = {op.id: op for op in ops}
     pages = []
     published = {p.name: p.published.year for p in site.periods}
+    memo = r.memo_for("operations")
+    used: set = set()
     for index, op in enumerate(ops):
         path = f"operations/{op.id}.md"
         year = published.get(op.period.name, op.period.end.year)
-        pages.append(
-            OutputPage(
-                path,
-                op.title,
-                _first_sentence(op.summary),
-                r.render(
-                    "operation.html",
-                    path,
-                    op=op,
-                    summary=r.markdown.render(op.summary),
-                    related=[by_id[i] for i in op.related if i in by_id],
-                    country_pages=r.country_pages,
-                    citation=citation(site, op.title, f"{site.base_url}operations/{op.id}/", year),
-                    bibtex=bibtex(site, op.title, f"{site.base_url}operations/{op.id}/", year, op.id),
-                    json_path=r.data.operation_json.get(op.id),
-                    previous=ops[index - 1] if index > 0 else None,
-                    next=ops[index + 1] if index + 1 < len(ops) else None,
-                ),
-            )
+        previous = ops[index - 1] if index > 0 else None
+        following = ops[index + 1] if index + 1 < len(ops) else None
+        related = [by_id[i] for i in op.related if i in by_id]
+        key = (
+            op,
+            year,
+            previous and (previous.id, previous.title),
+            following and (following.id, following.title),
+            tuple((o.id, o.title, o.takedown) for o in related),
+            r.country_pages,
+            r.data.operation_json.get(op.id),
+            (site.today, site.title, site.platform, site.base_url),
         )
+        used.add(key)
+        if key in memo:
+            pages.append(memo[key])
+            continue
+        page = OutputPage(
+            path,
+            op.title,
+            _first_sentence(op.summary),
+            r.render(
+                "operation.html",
+                path,
+                op=op,
+                summary=r.markdown.render(op.summary),
+                related=related,
+                country_pages=r.country_pages,
+                citation=citation(site, op.title, f"{site.base_url}operations/{op.id}/", year),
+                bibtex=bibtex(site, op.title, f"{site.base_url}operations/{op.id}/", year, op.id),
+                json_path=r.data.operation_json.get(op.id),
+                previous=previous,
+                next=following,
+            ),
+        )
+        memo[key] = page
+        pages.append(page)
+    for stale in set(memo) - used:
+        del memo[stale]
     return pages
 
 
@@ -430,23 +502,24 @@ def _country_pages(r: Renderer) -> list[OutputPage]:
             r.render("countries_index.html", "countries/index.md", countries=r.figures.countries),
         )
     ]
+    memo = r.memo_for("countries")
+    used: set = set()
     for country in r.figures.countries:
         path = f"countries/{country.code.lower()}.md"
-        name = r.formatter.country(country.code)
-        pages.append(
-            OutputPage(
+        charts = r.charts.countries.get(country.code, ())
+        key = (country, tuple(c.svg_path for c in charts), r.site.today, r.site.title)
+        used.add(key)
+        if key not in memo:
+            name = r.formatter.country(country.code)
+            memo[key] = OutputPage(
                 path,
                 name,
                 _("Networks operated from or targeting %(country)s.") % {"country": name},
-                r.render(
-                    "country.html",
-                    path,
-                    figures=country,
-                    name=name,
-                    charts=r.charts.countries.get(country.code, ()),
-                ),
+                r.render("country.html", path, figures=country, name=name, charts=charts),
             )
-        )
+        pages.append(memo[key])
+    for stale in set(memo) - used:
+        del memo[stale]
     return pages
 
 
@@ -467,4 +540,13 @@ def _navigation(site: Site, formatter: Formatter) -> list[Any]:
         {_("Corrections"): "corrections.md"},
     ]
     nav += [{p.title: f"{p.slug}.md"} for p in site.pages]
-    return nav
+    return _escaped_labels(nav)
+
+
+def _escaped_labels(nav: list[Any]) -> list[Any]:
+    """The navigation with every label passed through `shell_text`."""
+    return [
+        {shell_text(label): _escaped_labels(target) if isinstance(target, list) else target}
+        for entry in nav
+        for label, target in entry.items()
+    ]

@@ -11,11 +11,14 @@ from typing import Any
 
 from generator.kinds import (
     DAY,
+    PALETTE,
     PERIOD,
     REGIONS,
     Amount,
+    Asset,
     Boolean,
     Choice,
+    Colour,
     Count,
     Currency,
     Field,
@@ -226,6 +229,31 @@ SITE = Record(
             "description",
             Text(max_length=300),
             "One-sentence description for search engines and feeds.",
+        ),
+        Field(
+            "theme",
+            Record(
+                (
+                    Field("primary", Colour(), "Colour of the header and links."),
+                    Field("accent", Colour(PALETTE[:-5]), "Colour of hovered links and buttons."),
+                    Field("logo", Asset(), "Logo in the header: an image in overrides/, e.g. assets/logo.svg."),
+                    Field("favicon", Asset(), "Browser tab icon: an image in overrides/, e.g. assets/favicon.png."),
+                )
+            ),
+            "The site's own look (templates and CSS go in the overrides/ folder next to site.yaml).",
+        ),
+        Field(
+            "footer_links",
+            ListOf(
+                item=Record(
+                    (
+                        Field("title", Text(max_length=80), "Text of the link.", True),
+                        Field("url", Url(), "Address it leads to.", True),
+                    )
+                ),
+                max_items=20,
+            ),
+            "Links shown in the footer of every page (privacy policy, contact...).",
         ),
     ),
 )

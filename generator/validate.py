@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import urllib.parse
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -98,6 +98,8 @@ def list_files(folder: Path, content: Path, suffix: str, checked: Checked) -> li
     if not folder.is_dir():
         return []
     root = content.resolve()
+    if _outside(folder, content, checked):
+        return []
     found: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
         dirnames.sort()
@@ -141,6 +143,24 @@ def list_files(folder: Path, content: Path, suffix: str, checked: Checked) -> li
     return found
 
 
+def _outside(path: Path, content: Path, checked: Checked) -> bool:
+    """Whether `path` (site.yaml, or a folder such as operations/) is a symlink that leaves the
+    content folder, which is then reported: CI would otherwise quote a file of the machine."""
+    if not path.is_symlink() or path.resolve().is_relative_to(content.resolve()):
+        return False
+    checked.problems.append(
+        Problem(
+            display_path(path),
+            0,
+            0,
+            f"symlink points outside the content folder (to {path.resolve()})",
+            "copy the file into the content folder instead",
+            OUTSIDE,
+        )
+    )
+    return True
+
+
 def validate_content(content: Path, today: date, cache: dict | None = None) -> Checked:
     """Check every file in `content`; return the values that passed and every problem.
 
@@ -150,14 +170,18 @@ def validate_content(content: Path, today: date, cache: dict | None = None) -> C
     checked = Checked(content)
     site_path = content / "site.yaml"
     cadence = None
-    if site_path.is_file():
+    if _outside(site_path, content, checked):
+        pass  # reported: its target is never read
+    elif site_path.is_file():
         doc, problems = load_yaml_file(site_path)
         checked.files += 1
-        checked.problems += problems
+        checked.problems += [_site_hint(p) if p.code == "empty-file" else p for p in problems]
         if doc and doc.root is not None:
             issues: list[Issue] = []
             checked.site = SITE.parse(doc.root, "", issues)
-            checked.problems += _problems(doc, issues)
+            checked.problems += [
+                _site_hint(p) if p.message.startswith("expected a mapping") else p for p in _problems(doc, issues)
+            ]
             checked.problems += _asset_rules(doc, checked.site, content)
             checked.problems += _base_url_rules(doc, checked.site)
             cadence_node = doc.root.get("cadence") if doc.root.kind == "map" else None
@@ -258,6 +282,11 @@ def _asset_rules(doc: Document, site: dict[str, Any] | None, content: Path) -> l
                 )
             )
     return out
+
+
+def _site_hint(problem: Problem) -> Problem:
+    """An empty or shapeless site.yaml is told what it should hold (not how to start a record)."""
+    return replace(problem, hint="write platform, title, base_url, cadence and language, one `key: value` per line")
 
 
 def _base_url_rules(doc: Document, site: dict[str, Any] | None) -> list[Problem]:

@@ -135,13 +135,15 @@ def test_the_stacked_charts_show_eight_origins_and_the_rest_as_other(meta):
 def test_the_followers_caption_says_how_many_networks_have_no_follower_count(meta):
     _, figures, charts, _ = meta
     assert figures.all_time.followers_undisclosed == 10
-    assert "10 networks without a disclosed follower count contribute nothing." in home(charts, "followers-by-period").caption
+    caption = home(charts, "followers-by-period").caption
+    assert "10 networks without a disclosed follower count contribute nothing." in caption
 
 
 def test_the_accounts_summary_names_the_peak_period_and_its_main_origin(meta):
     _, _, charts, _ = meta
     assert home(charts, "accounts-by-period").summary == (
-        "Most accounts were removed in Q3 2023 (7,748 of 22,084 in total), 7,719 of them by networks operated from China."
+        "Most accounts were removed in Q3 2023 (7,748 of 22,084 in total), "
+        "7,719 of them by networks operated from China."
     )
 
 
@@ -333,7 +335,8 @@ def test_the_tiktok_example_gets_charts_for_its_periods_and_countries(tmp_path):
     assert tuple(c.slug for c in charts.home) == HOME
     assert set(charts.periods) == {p.name for p in site.periods if p.operations}
     assert set(charts.countries) == {c.code for c in figures.countries}
-    assert sum(number(cell) for cell in column(home(charts, "accounts-by-period"), "Total")) == figures.all_time.accounts
+    accounts = column(home(charts, "accounts-by-period"), "Total")
+    assert sum(number(cell) for cell in accounts) == figures.all_time.accounts
     assert renderer.rendered == len(charts.files)
 
 
