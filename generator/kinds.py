@@ -434,8 +434,8 @@ class Url(Kind):
                     where,
                     BAD_URL,
                     f"expected an http:// or https:// address, found '{value}'",
-                    "spaces, quotes, < and > must be percent-encoded (%20, %22, %3C, %3E)"
-                    if unsafe
+                    "quotes, < and > must be percent-encoded (%22, %3C, %3E)"
+                    if re.search(r'["<>]', url)
                     else "copy the full address from the browser's address bar",
                 )
             )

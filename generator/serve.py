@@ -112,6 +112,9 @@ class _Handler(SimpleHTTPRequestHandler):
         target = Path(self.translate_path(self.path))
         if target.is_dir():
             target = target / "index.html"
+            if not target.is_file():  # never list a folder: a removed page is gone
+                self.send_error(HTTPStatus.NOT_FOUND)
+                return
         if target.suffix == ".html" and target.is_file():
             page = target.read_bytes()
             script = (RELOAD_SCRIPT % self.preview.version).encode()

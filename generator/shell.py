@@ -1,25 +1,31 @@
 """Page tree -> site/ via mkdocs-material: writes the tree and an mkdocs.yml into a work folder
 and runs the MkDocs build, strict (any warning fails). The only module that imports MkDocs, so
 another builder (e.g. Zensical) can replace it by reading the same tree and mkdocs.yml.
+
+Then finishes the output for readers: every page compacted and given a Content-Security-Policy,
+the theme's stylesheets trimmed to what the site uses, and the Pagefind search index made.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import logging
+import os
 import re
 import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from generator.model import Site
-from generator.pages import TEMPLATES, PageTree, page_source
+from generator.pages import TEMPLATES, PageTree, page_source, shell_text, url_of
 
 SHELL_TEMPLATES = TEMPLATES / "shell"
 
@@ -36,7 +42,7 @@ class ShellResult:
 
 def write_page_tree(
     tree: PageTree, docs: Path, assets: Path = SHELL_TEMPLATES / "assets", written: dict[str, bytes] | None = None
-) -> None:
+) -> list[str]:
     """Write every page and static file under `docs` (sorted, each path once). A file whose bytes
     are already there is left untouched and files no longer in the tree are removed, so a preview
     that reuses `docs` re-renders only the pages that changed. `written` remembers what the last
@@ -60,6 +66,7 @@ def write_page_tree(
     for stale in sorted(existing - seen):
         (docs / stale).unlink()
         written.pop(stale, None)
+    return sorted(existing - seen)
 
 
 def _write(docs: Path, relative: str, data: bytes, seen: set[str], written: dict[str, bytes]) -> None:
@@ -86,9 +93,9 @@ def mkdocs_config(
 ) -> dict[str, Any]:
     """mkdocs.yml's settings; `theme_dir` is the custom_dir made by `merge_theme`."""
     settings: dict[str, Any] = {
-        "site_name": site.title,
+        "site_name": shell_text(site.title),
         "site_url": site.base_url,
-        "site_description": site.description or site.title,
+        "site_description": shell_text(site.description or site.title),
         "docs_dir": str(docs),
         "site_dir": str(out),
         "use_directory_urls": True,
@@ -305,6 +312,21 @@ class _Collector(logging.Handler):
             self.messages.append(message)
 
 
+@contextlib.contextmanager
+def _build_epoch(site: Site):
+    """MkDocs dates the sitemap (and its gzip header) from SOURCE_DATE_EPOCH, else the clock; give
+    it the build's own "today" so the output depends on --as-of, not on when it ran."""
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        yield
+        return
+    midnight = datetime.combine(site.today, datetime.min.time(), tzinfo=UTC)
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(midnight.timestamp()))
+    try:
+        yield
+    finally:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
+
+
 def run_shell(
     site: Site, tree: PageTree, work: Path, out: Path, *, preview: bool = False, written: dict | None = None
 ) -> ShellResult:
@@ -318,7 +340,15 @@ def run_shell(
 
     docs = work / "docs"
     theme_dir = merge_theme(site, work / "theme")
-    write_page_tree(tree, docs, theme_dir / "assets", written)
+    removed = write_page_tree(tree, docs, theme_dir / "assets", written)
+    if preview:
+        # A dirty build never deletes: remove the output of every page or file that left the
+        # tree (a network turned back into a draft must stop being served at once).
+        for path in removed:
+            target = out / url_of(path) / "index.html" if path.endswith(".md") else out / path
+            target.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # only when empty
+                target.parent.rmdir()
     config_path = work / "mkdocs.yml"
     settings = mkdocs_config(site, tree, docs, out, theme_dir)
     if preview:
@@ -332,7 +362,8 @@ def run_shell(
         config = load_config(str(config_path))
         config.plugins["transparency-prebuilt-html"] = PrebuiltHtml()  # type: ignore[assignment]
         config.plugins["transparency-finished-pages"] = FinishedPages()  # type: ignore[assignment]
-        build(config, dirty=preview and out.is_dir())
+        with _build_epoch(site):
+            build(config, dirty=preview and out.is_dir())
     except Abort:
         pass  # strict mode stopped on warnings: they are in the collector, returned below
     finally:

@@ -16,8 +16,9 @@ from generator.build import SHELL_FAILED, build_site
 from tests.conftest import AS_OF, TODAY, located
 from tests.hostile import CASES, OUTSIDE, Case
 
-SLOW = {"10,000 broken records"}
-"""Cases whose CLI run would only repeat the validation test at a cost of seconds."""
+TESTED = [case for case in CASES if case.name != "10,000 broken records"]
+"""Every case but one: writing 10,000 files costs seconds, and one record with 10,000 unknown keys
+already shows 10,000 problems reported at once (the measurement in tests/hostile.py runs it)."""
 
 
 @pytest.fixture
@@ -30,7 +31,7 @@ def _where(text: object, outside: Path) -> object:
     return text.replace(OUTSIDE, str(outside.resolve())) if isinstance(text, str) else text
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+@pytest.mark.parametrize("case", TESTED, ids=lambda c: c.name)
 def test_hostile_content_is_reported_as_one_clear_problem_at_its_place(content: Path, case: Case) -> None:
     case.write(content)
     found = located(content)
@@ -38,7 +39,7 @@ def test_hostile_content_is_reported_as_one_clear_problem_at_its_place(content: 
     assert len(found) == case.count
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c.name not in SLOW], ids=lambda c: c.name)
+@pytest.mark.parametrize("case", TESTED, ids=lambda c: c.name)
 def test_check_and_build_answer_hostile_content_with_messages_and_exit_code_1(content, case, run_cli) -> None:
     case.write(content)
     check = run_cli(["check", "--content", "content", "--as-of", AS_OF])

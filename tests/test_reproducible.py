@@ -8,7 +8,6 @@ order) with everything that differs between two checkouts of the same commit.
 from __future__ import annotations
 
 import gzip
-import hashlib
 import os
 import random
 import shutil
@@ -19,6 +18,7 @@ import pytest
 
 from generator.build import build_site
 from tests.conftest import TODAY, record, write_content, write_file
+from tests.test_atomic import digest
 
 EPOCH = "1795392000"  # 2026-11-23 00:00 UTC
 
@@ -33,14 +33,6 @@ def copy_shuffled(source: Path, target: Path, seed: int) -> None:
         shutil.copyfile(path, copy)
         stamp = 1_500_000_000 + seed * 10_000_000 + number * 7_919
         os.utime(copy, (stamp, stamp))
-
-
-def digest(site: Path) -> dict[str, str]:
-    return {
-        p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(site.rglob("*"))
-        if p.is_file()
-    }
 
 
 NETWORKS = [
@@ -114,18 +106,21 @@ def test_the_compressed_sitemap_is_dated_by_source_date_epoch(two_builds):
     assert b"<lastmod>2026-11-23</lastmod>" in gzip.decompress(data)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="without SOURCE_DATE_EPOCH MkDocs dates the sitemap (lastmod and gzip mtime) by the clock, not by "
-    "--as-of: shell.run_shell should hand `today` to MkDocs (e.g. SOURCE_DATE_EPOCH for the build's duration)",
-)
-def test_builds_on_different_days_with_the_same_as_of_are_byte_identical(content, monkeypatch):
+def test_builds_on_different_days_with_the_same_as_of_are_byte_identical(content, monkeypatch, tmp_path_factory):
     import mkdocs.utils
 
     results = []
     for day in (datetime(2027, 1, 1, tzinfo=UTC), datetime(2027, 6, 1, tzinfo=UTC)):
-        monkeypatch.setattr(mkdocs.utils, "get_build_datetime", lambda day=day: day)
+
+        class Clock(datetime):
+            """MkDocs' view of the wall clock, on `day`."""
+
+            @classmethod
+            def now(cls, tz=None, day=day):
+                return day
+
+        monkeypatch.setattr(mkdocs.utils, "datetime", Clock)
         out = Path(f"site-{day.month}")
-        assert build_site(content, out, TODAY, cache_dir=Path("cache")).ok
+        assert build_site(content, out, TODAY, cache_dir=tmp_path_factory.getbasetemp() / "charts").ok
         results.append(digest(out))
     assert results[0] == results[1]

@@ -60,9 +60,9 @@ def _page(browser, url: str, *, viewport=DESKTOP, scheme: str = "light", **optio
     return page
 
 
-def _search(page, query: str) -> list[str]:
-    """Type `query` in the header's search, wait for the results and load them all (the list
-    grows as it is scrolled); the titles of the results, in order."""
+def _search(page, query: str, *, every_result: bool = True) -> list[str]:
+    """Type `query` in the header's search, wait for the first results and, with `every_result`,
+    load them all (the list grows as it is scrolled); the titles of the results, in order."""
     page.fill(".tr-search .md-search__input", query)
     meta = page.locator(".tr-search .md-search-result__meta")
     meta.filter(has_text=re.compile(r"\d+ matching|No matching")).wait_for()
@@ -71,7 +71,7 @@ def _search(page, query: str) -> list[str]:
     items = page.locator(".tr-search .md-search-result__item")
     items.first.wait_for()
     # (locators, not wait_for_function: the site's CSP refuses the eval that it uses)
-    while page.locator(".tr-search-more").count():
+    while every_result and page.locator(".tr-search-more").count():
         shown = items.count()
         page.locator(".tr-search-more").scroll_into_view_if_needed()
         items.nth(shown).wait_for()
@@ -167,7 +167,7 @@ def test_the_first_search_transfers_less_than_300_kb(browser, site_url):
     url, _ = site_url
     page = _page(browser, url + PAGES["network"])
     before = len(page.evaluate(RESOURCES, 0))
-    _search(page, "Romania")
+    _search(page, "Romania", every_result=False)
     page.wait_for_load_state("networkidle")
     used = page.evaluate(RESOURCES, before)
     assert any("/pagefind/" in r["url"] for r in used)
@@ -187,7 +187,7 @@ def test_the_first_search_over_10000_networks_transfers_less_than_300_kb(browser
     try:
         page = _page(browser, f"http://127.0.0.1:{server.server_port}/")
         before = len(page.evaluate(RESOURCES, 0))
-        titles = _search(page, "Romania")
+        titles = _search(page, "Romania", every_result=False)
         page.wait_for_load_state("networkidle")
         used = page.evaluate(RESOURCES, before)
         total = sum(r["bytes"] for r in used)
@@ -244,6 +244,16 @@ def test_every_chart_has_a_text_alternative_and_a_table_with_headers_and_caption
         assert table.locator("caption").text_content().strip()
         assert table.locator("thead th[scope=col]").count() >= 2
         assert table.locator("tbody th[scope=row]").count() >= 1
+    page.context.close()
+
+
+@pytest.mark.parametrize("name", list(ALL_PAGE_KINDS))
+def test_every_table_has_a_caption_and_column_headers(browser, site_url, name):
+    url, _ = site_url
+    page = _page(browser, url + ALL_PAGE_KINDS[name])
+    for table in page.locator("article table").all():
+        assert table.locator("caption").text_content().strip()
+        assert table.locator("thead th[scope=col]").count() >= 2
     page.context.close()
 
 
@@ -328,6 +338,22 @@ def test_the_networks_table_becomes_cards_on_a_phone(browser, site_url):
     cell = page.locator(".tr-operations td[data-label]").first
     label = cell.evaluate("td => getComputedStyle(td, '::before').content")
     assert label.strip('"') == cell.get_attribute("data-label")
+    page.context.close()
+
+
+@pytest.mark.parametrize("key", ["Enter", " "])
+def test_on_a_phone_the_keyboard_opens_the_menu_and_the_search(browser, site_url, key):
+    url, _ = site_url
+    page = _page(browser, url + PAGES["network"], viewport=PHONE)
+    page.focus("label.md-header__button[for=__drawer]")
+    page.keyboard.press(key)
+    assert page.evaluate("document.getElementById('__drawer').checked")
+    page.evaluate("document.getElementById('__drawer').click()")  # closed again
+    page.focus("label.tr-search-open")
+    page.keyboard.press(key)
+    page.locator(".tr-search .md-search__input:focus").wait_for()
+    assert page.evaluate("document.getElementById('__search').checked")
+    assert _search(page, "Moldova")
     page.context.close()
 
 

@@ -15,6 +15,8 @@
   var box = document.querySelector(".tr-search");
   var pagefind = null;
 
+  /* Pagefind runs on the page, not in its worker: that saves the worker's 41 KB script, and a
+   * search takes milliseconds. Rejects where there is no index (the preview builds none). */
   function loadPagefind() {
     if (!pagefind) {
       var url = new URL("pagefind/pagefind.js", site).href;
@@ -24,6 +26,7 @@
           return module;
         });
       });
+      pagefind.catch(function () { pagefind = null; });
     }
     return pagefind;
   }
@@ -39,7 +42,7 @@
 
     function open() {
       if (!toggle.checked) toggle.click();
-      loadPagefind();
+      loadPagefind().catch(function () {});
     }
     function close() {
       if (toggle.checked) toggle.click();
@@ -118,7 +121,7 @@
         list.textContent = "";
         meta.textContent = count(search.results.length);
         return show(search.results, 0, query);
-      });
+      }).catch(function () { /* no index: nothing to show */ });
     }
 
     input.addEventListener("focus", open);
@@ -160,11 +163,12 @@
     });
   }
 
-  /* Header buttons that the theme draws as <label>s: make Enter and Space press them. */
+  /* Header buttons that the theme draws as <label>s: the theme presses a focused label on Enter,
+   * Space should too, as on any button. */
   function setupButtons() {
     document.querySelectorAll("label.md-header__button[tabindex]").forEach(function (label) {
       label.addEventListener("keydown", function (event) {
-        if (event.key === "Enter" || event.key === " ") {
+        if (event.key === " ") {
           event.preventDefault();
           label.click();
         }
