@@ -554,7 +554,7 @@ and Vega set style attributes. frame-ancestors cannot be set from a <meta>: send
 _INLINE_SCRIPT = re.compile(
     r"<script(?![^>]*\ssrc=)(?![^>]*\stype=\"application/(?:ld\+)?json\")[^>]*>(.*?)</script>", re.S | re.I
 )
-_HEAD = re.compile(r'<meta charset="utf-8">|<head>', re.I)
+_CHARSET, _HEAD = re.compile(r"<meta charset=[^>]*>", re.I), re.compile(r"<head>", re.I)
 _PREFORMATTED = re.compile(r"(<pre[\s>].*?</pre>|<textarea[\s>].*?</textarea>)", re.S | re.I)
 _LINE_BREAKS = re.compile(r"[ \t]*\n\s*")
 
@@ -567,14 +567,15 @@ def compact_html(html: str) -> str:
 
 
 def with_csp(html: str) -> str:
-    """`html` with a Content-Security-Policy <meta> first in its head, hashing each inline script."""
+    """`html` with a Content-Security-Policy <meta> before anything that can run in its head, with
+    the hash of each inline script."""
     hashes = sorted(
         {
             "'sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest()).decode() + "'"
             for body in _INLINE_SCRIPT.findall(html)
         }
     )
-    head = _HEAD.search(html)
+    head = _CHARSET.search(html) or _HEAD.search(html)  # after the charset, which must come first
     if head is None:
         return html
     meta = f'\n<meta http-equiv="Content-Security-Policy" content="{CSP.format(hashes=" ".join(hashes))}">'

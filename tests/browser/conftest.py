@@ -32,8 +32,10 @@ def _chromium_or_skip() -> str:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    # per module, not per session: Playwright's sync API refuses to start while another instance
+    # runs in the thread, and tests outside tests/browser/ (test_permalinks.py) start their own
     executable = _chromium_or_skip()
     from playwright.sync_api import sync_playwright
 

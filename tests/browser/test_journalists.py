@@ -149,6 +149,26 @@ def test_the_search_index_holds_page_content_only(site_url):
     assert (out / "pagefind" / "pagefind.js").is_file()
 
 
+def test_markup_in_a_record_shows_as_text_in_search_results(browser, tmp_path):
+    from tests.conftest import record, write_content, write_record
+
+    content = write_content(tmp_path)
+    trap = '<img src=x onerror="window.__ran=1"> zanzibarite'
+    write_record(content, record(summary=json.dumps(f"A summary with {trap}."), title=json.dumps(f"Net {trap}")))
+    out = tmp_path / "site"
+    assert build_site(content, out, TODAY, cache_dir=tmp_path / "cache").ok
+    server = serve_folder(out)
+    try:
+        page = _page(browser, f"http://127.0.0.1:{server.server_port}/")
+        titles = _search(page, "zanzibarite")
+        assert any("<img src=x" in title for title in titles)  # shown as the characters typed
+        assert page.locator(".tr-search img").count() == 0
+        assert page.evaluate("window.__ran") is None
+        page.context.close()
+    finally:
+        server.shutdown()
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_search_results_take_the_themes_look_in_both_palettes(browser, site_url, scheme):
     url, _ = site_url

@@ -53,8 +53,8 @@ window.trCharts = (function () {
         tooltip: { theme: "custom", disableDefaultStyle: true }
       });
     }).then(function () {
-      // The view is one image named by the chart's summary (Vega-Embed sets its own role), and
-      // Vega's marks are not read one by one.
+      /* The view is one image named by the chart's summary (Vega-Embed sets its own role), and
+       * Vega's marks are not read one by one. */
       view.setAttribute("role", "img");
       view.setAttribute("aria-label", image.alt);
       view.querySelectorAll("svg").forEach(function (svg) { svg.setAttribute("aria-hidden", "true"); });

@@ -54,7 +54,7 @@
     }
 
     function excerpt(html) {
-      // Pagefind's excerpt is text with <mark> around the hits: keep exactly that, nothing else.
+      /* Pagefind's excerpt is text with <mark> around the hits: keep exactly that, nothing else. */
       var doc = new DOMParser().parseFromString("<p>" + html + "</p>", "text/html");
       var p = document.createElement("p");
       doc.body.firstChild.childNodes.forEach(function (node) {
