@@ -234,28 +234,11 @@ def validate_content(content: Path, today: date, cache: dict | None = None) -> C
         for stale in set(cache) - used:
             del cache[stale]
 
-    for path in list_files(content / "reports", content, ".md", checked):
-        checked.files += 1
-        doc, problems = load_markdown_file(path)
-        checked.problems += problems
-        if doc is None or doc.root is None:
-            continue
-        issues = []
-        values = REPORT.parse(doc.root, "", issues)
-        checked.problems += _problems(doc, issues)
+    for path, doc, values in _markdown_files(content / "reports", REPORT, checked):
         period = _period_file_name(doc, path.stem, cadence, checked)
         if values is not None and period is not None:
             checked.reports[period.name] = (doc, values)
-
-    for path in list_files(content / "pages", content, ".md", checked):
-        checked.files += 1
-        doc, problems = load_markdown_file(path)
-        checked.problems += problems
-        if doc is None or doc.root is None:
-            continue
-        issues = []
-        values = PAGE.parse(doc.root, "", issues)
-        checked.problems += _problems(doc, issues)
+    for _, doc, values in _markdown_files(content / "pages", PAGE, checked):
         if values is not None:
             checked.pages.append((doc, values))
 
@@ -305,6 +288,21 @@ def _base_url_rules(doc: Document, site: dict[str, Any] | None) -> list[Problem]
             "write only where the site lives, e.g. https://example.org/transparency/",
         )
     ]
+
+
+def _markdown_files(folder: Path, front_matter, checked: Checked):
+    """(path, file, front matter values or None) for each Markdown file of `folder` that loaded;
+    its problems are added to `checked` on the way."""
+    for path in list_files(folder, checked.content, ".md", checked):
+        checked.files += 1
+        doc, problems = load_markdown_file(path)
+        checked.problems += problems
+        if doc is None or doc.root is None:
+            continue
+        issues: list[Issue] = []
+        values = front_matter.parse(doc.root, "", issues)
+        checked.problems += _problems(doc, issues)
+        yield path, doc, values
 
 
 def _check_record(
