@@ -27,7 +27,7 @@ def main() -> int:
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
-    with tempfile.TemporaryDirectory(prefix="bench-serve-") as work:
+    with tempfile.TemporaryDirectory(prefix="bench-serve-", ignore_cleanup_errors=True) as work:
         content = write_synthetic_content(Path(work) / "content", args.networks)
         record = sorted((content / "operations").rglob("*.yaml"))[
             len(list((content / "operations").rglob("*.yaml"))) // 2

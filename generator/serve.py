@@ -58,7 +58,14 @@ class Preview:
     def rebuild(self) -> BuildResult:
         started = time.perf_counter()
         try:
-            result = build_site(self.content, self.out, self.today(), cache_dir=self.out.parent / "cache", preview=True)
+            result = build_site(
+                self.content,
+                self.out,
+                self.today(),
+                cache_dir=self.out.parent / "cache",
+                preview=True,
+                state=self.state,
+            )
         except Exception as exc:  # a template error while editing must not stop the preview
             result = BuildResult(
                 ok=False, problems=[Problem("build", 0, 0, f"build failed: {exc!r}", "", "build-failed")]
