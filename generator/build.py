@@ -116,7 +116,7 @@ def build_site(
     if preview:
         work = out.parent / f".{out.name}-preview"
         shell = run_shell(site, tree, work, out, preview=True, written=state.setdefault("written", {}))
-        result.problems += [Problem("mkdocs", 0, 0, w, "", SHELL_FAILED, "error") for w in shell.warnings]
+        result.problems += _shell_problems(shell.warnings)
         timer.lap("shell", "preview")
         result.ok = not shell.warnings
         return result
@@ -129,7 +129,7 @@ def build_site(
             result.problems.append(Problem("mkdocs", 0, 0, f"site build failed: {exc}", "", SHELL_FAILED))
             return result
         if shell.warnings:
-            result.problems += [Problem("mkdocs", 0, 0, w, "", SHELL_FAILED, "error") for w in shell.warnings]
+            result.problems += _shell_problems(shell.warnings)
             return result
         timer.lap("shell", f"{sum(1 for _ in staged.rglob('*.html'))} HTML files")
         result.counts["files_changed"] = _swap_in(staged, out)
@@ -141,9 +141,15 @@ def build_site(
 MISSING_URL = message("url-removed", "A URL of an earlier build would no longer exist.")
 
 
-def check_manifest(content: Path, today: date, previous: Path) -> list[Problem]:
+def _shell_problems(warnings: tuple[str, ...]) -> list[Problem]:
+    """The shell's warnings as problems: the build is strict, any warning fails it."""
+    return [Problem("mkdocs", 0, 0, warning, "", SHELL_FAILED, "error") for warning in warnings]
+
+
+def check_manifest(checked, today: date, previous: Path) -> list[Problem]:
     """Problems for every URL of an earlier build's manifest that this content would no longer
-    serve (a page, a redirect from a previous id, or a published file)."""
+    serve (a page, a redirect from a previous id, or a published file). `checked` is the content
+    as `check` already validated it."""
     import json
 
     from generator.aggregate import aggregate
@@ -159,7 +165,6 @@ def check_manifest(content: Path, today: date, previous: Path) -> list[Problem]:
         return [
             Problem(shown, 0, 0, f"cannot read the manifest: {exc}", "pass a manifest.json from a build", MISSING_URL)
         ]
-    checked = validate_content(content, today)
     if not checked.ok:
         return []  # the content's own problems are reported by check itself
     site = build_model(checked, today)

@@ -839,7 +839,7 @@ def run_case(example: Example, case: Case) -> Outcome:
             if example.manifest:
                 manifest = root / "manifest.json"
                 manifest.write_text(json.dumps({"urls": list(example.manifest)}), encoding="utf-8")
-                problems += check_manifest(content, TODAY, manifest)
+                problems += check_manifest(checked, TODAY, manifest)
         return Outcome([_relative(p, root) for p in problems])
 
 

@@ -63,7 +63,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.previous_manifest:
         from generator.build import check_manifest
 
-        problems += check_manifest(Path(args.content), today, Path(args.previous_manifest))
+        problems += check_manifest(checked, today, Path(args.previous_manifest))
     _print_problems(problems, args.format)
     errors = sum(p.severity == "error" for p in problems)
     if args.format == "text":
