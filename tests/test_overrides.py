@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from generator.build import build_site
-from generator.shell import _contrast, _rgb, colours_css
+from generator.shell.look import _contrast, _rgb, colours_css
 from tests.conftest import SITE_YAML, TODAY, located, write_content, write_file
 
 LOGO = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle cx="5" cy="5" r="5"/></svg>\n'

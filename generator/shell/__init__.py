@@ -1,0 +1,217 @@
+"""Page tree -> site/ via mkdocs-material: writes the tree and an mkdocs.yml into a work folder
+and runs the MkDocs build, strict (any warning fails). The only module that imports MkDocs, so
+another builder (e.g. Zensical) can replace it by reading the same tree and mkdocs.yml.
+
+Then finishes the output for readers: every page compacted and given a Content-Security-Policy,
+the theme's stylesheets trimmed to what the site uses, and the Pagefind search index made.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.model import Site
+from generator.pages import PageTree, page_source, shell_text, url_of
+from generator.shell.assets import compact_shell_assets, slim_theme_stylesheets
+from generator.shell.look import SHELL_TEMPLATES, colours_css, merge_theme, with_look
+from generator.shell.render import FinishedPages, PrebuiltHtml, compact_html, with_csp
+from generator.shell.search import index_search
+
+__all__ = [
+    "FinishedPages",
+    "PrebuiltHtml",
+    "colours_css",
+    "compact_html",
+    "index_search",
+    "merge_theme",
+    "run_shell",
+    "with_csp",
+    "write_page_tree",
+]
+
+_EMPTY_SITEMAP = (
+    b'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"/>\n'
+)
+
+
+@dataclass(frozen=True)
+class ShellResult:
+    warnings: tuple[str, ...]
+
+
+def write_page_tree(
+    tree: PageTree, docs: Path, assets: Path = SHELL_TEMPLATES / "assets", written: dict[str, bytes] | None = None
+) -> list[str]:
+    """Write every page and static file under `docs` (sorted, each path once). A file whose bytes
+    are already there is left untouched and files no longer in the tree are removed, so a preview
+    that reuses `docs` re-renders only the pages that changed. `written` remembers what the last
+    call wrote there, so unchanged files need not even be read back."""
+    seen: set[str] = set()
+    written = {} if written is None else written
+    existing = {p.relative_to(docs).as_posix() for p in docs.rglob("*") if p.is_file()} if docs.is_dir() else set()
+    for page in sorted(tree.pages, key=lambda p: p.path):
+        _write(docs, page.path, page_source(page).encode("utf-8"), seen, written)
+    for path, data in sorted(tree.files.items()):
+        _write(docs, path, data, seen, written)
+    # mkdocs-material takes every <link rel="alternate"> for a language version and fetches
+    # sitemap.xml next to it; give the feed folder an empty one so no page logs a 404.
+    for folder in sorted(
+        {href.rsplit("/", 1)[0] for href in (f["href"] for f in tree.extra.get("feeds", ())) if "/" in href}
+    ):
+        _write(docs, f"{folder}/sitemap.xml", _EMPTY_SITEMAP, seen, written)
+    for asset in sorted(assets.rglob("*")):
+        if asset.is_file() and asset.suffix != ".md":  # vendor/README.md documents, it is no page
+            _write(docs, "assets/" + asset.relative_to(assets).as_posix(), asset.read_bytes(), seen, written)
+    for stale in sorted(existing - seen):
+        (docs / stale).unlink()
+        written.pop(stale, None)
+    return sorted(existing - seen)
+
+
+def _write(docs: Path, relative: str, data: bytes, seen: set[str], written: dict[str, bytes]) -> None:
+    if relative in seen:
+        raise ValueError(f"two outputs want the same path: {relative}")
+    target = (docs / relative).resolve()
+    if not target.is_relative_to(docs.resolve()):
+        raise ValueError(f"refusing to write outside the page tree: {relative}")
+    seen.add(relative)
+    if written.get(relative) is data or written.get(relative) == data:
+        return
+    try:
+        if target.stat().st_size == len(data) and target.read_bytes() == data:
+            written[relative] = data
+            return
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    written[relative] = data
+
+
+def mkdocs_config(
+    site: Site, tree: PageTree, docs: Path, out: Path, theme_dir: Path = SHELL_TEMPLATES
+) -> dict[str, Any]:
+    """mkdocs.yml's settings; `theme_dir` is the custom_dir made by `merge_theme`."""
+    settings: dict[str, Any] = {
+        "site_name": shell_text(site.title),
+        "site_url": site.base_url,
+        "site_description": shell_text(site.description or site.title),
+        "docs_dir": str(docs),
+        "site_dir": str(out),
+        "use_directory_urls": True,
+        "strict": True,
+        "nav": tree.nav,
+        "not_in_nav": "/operations/\n/countries/*.md\n/reports/*.md\n",
+        "extra": tree.extra,
+        "theme": {
+            "name": "material",
+            "custom_dir": str(SHELL_TEMPLATES),
+            "language": site.language,
+            "font": False,
+            "features": ["navigation.indexes", "navigation.top"],
+            "palette": [
+                {
+                    "media": "(prefers-color-scheme: light)",
+                    "scheme": "default",
+                    "primary": "indigo",
+                    "accent": "indigo",
+                    "toggle": {"icon": "material/brightness-7", "name": "Switch to dark mode"},
+                },
+                {
+                    "media": "(prefers-color-scheme: dark)",
+                    "scheme": "slate",
+                    "primary": "indigo",
+                    "accent": "indigo",
+                    "toggle": {"icon": "material/brightness-4", "name": "Switch to light mode"},
+                },
+            ],
+        },
+        "extra_css": ["assets/extra.css"],
+        "extra_javascript": ["assets/javascripts/site.js"],
+        "markdown_extensions": ["toc", "tables"],
+        "plugins": [],  # the search index is Pagefind's, made after the build: see index_search
+        "validation": {"links": {"absolute_links": "ignore", "unrecognized_links": "ignore"}},
+    }
+    return with_look(settings, site, theme_dir)
+
+
+class _Collector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if not message.startswith("A 'dirty' build"):  # the preview's own choice, not a problem
+            self.messages.append(message)
+
+
+@contextlib.contextmanager
+def _build_epoch(site: Site):
+    """MkDocs dates the sitemap (and its gzip header) from SOURCE_DATE_EPOCH, else the clock; give
+    it the build's own "today" so the output depends on --as-of, not on when it ran."""
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        yield
+        return
+    midnight = datetime.combine(site.today, datetime.min.time(), tzinfo=UTC)
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(midnight.timestamp()))
+    try:
+        yield
+    finally:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
+
+
+def run_shell(
+    site: Site, tree: PageTree, work: Path, out: Path, *, preview: bool = False, written: dict | None = None
+) -> ShellResult:
+    """Build `out` from the page tree with mkdocs-material; work/ holds docs/ and mkdocs.yml.
+
+    With `preview`, `work` and `out` are reused between builds: only pages whose source changed
+    are rendered again (MkDocs' dirty build) and no search index is made."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort
+
+    docs = work / "docs"
+    theme_dir = merge_theme(site, work / "theme")
+    removed = write_page_tree(tree, docs, theme_dir / "assets", written)
+    if preview:
+        # A dirty build never deletes: remove the output of every page or file that left the
+        # tree (a network turned back into a draft must stop being served at once).
+        for path in removed:
+            target = out / url_of(path) / "index.html" if path.endswith(".md") else out / path
+            target.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # only when empty
+                target.parent.rmdir()
+    config_path = work / "mkdocs.yml"
+    settings = mkdocs_config(site, tree, docs, out, theme_dir)
+    if preview:
+        settings["plugins"] = []  # no search index in the preview: it is rebuilt on publish
+        settings["strict"] = False  # MkDocs warns about every dirty build
+    config_path.write_text(yaml.safe_dump(settings, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    collector = _Collector()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(collector)
+    try:
+        config = load_config(str(config_path))
+        config.plugins["transparency-prebuilt-html"] = PrebuiltHtml()  # type: ignore[assignment]
+        config.plugins["transparency-finished-pages"] = FinishedPages()  # type: ignore[assignment]
+        with _build_epoch(site):
+            build(config, dirty=preview and out.is_dir())
+    except Abort:
+        pass  # strict mode stopped on warnings: they are in the collector, returned below
+    finally:
+        logger.removeHandler(collector)
+    if not collector.messages:
+        slim_theme_stylesheets(out, settings["theme"], site.language)
+        compact_shell_assets(out)
+        if not preview:
+            index_search(out)
+    return ShellResult(tuple(collector.messages))

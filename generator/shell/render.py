@@ -1,0 +1,84 @@
+"""Page rendering inside the MkDocs build: prebuilt HTML bodies (Python-Markdown skipped), and
+every page compacted and given its Content-Security-Policy."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+
+
+class PrebuiltHtml:
+    """MkDocs plugin: page bodies are already HTML, so Python-Markdown is skipped (it is slow on
+    large HTML blocks) and the table of contents is taken from the body's <h2 id> headings."""
+
+    _BODY = "TR-PREBUILT-BODY"
+    _H2 = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>', re.S)
+
+    def __init__(self) -> None:
+        self.bodies: dict[str, str] = {}
+
+    def on_page_markdown(self, markdown: str, page, config, files) -> str:
+        self.bodies[page.file.src_uri] = markdown
+        return self._BODY
+
+    def on_page_content(self, html: str, page, config, files) -> str:
+        from mkdocs.structure.toc import get_toc
+
+        body = self.bodies.pop(page.file.src_uri)
+        tokens = [
+            {"level": 2, "id": anchor, "name": re.sub(r"<[^>]+>", "", name), "html": name, "children": []}
+            for anchor, name in self._H2.findall(body)
+        ]
+        page.toc = get_toc(tokens)
+        return body
+
+
+CSP = (
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {hashes}; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'"
+)
+"""Scripts only from the site itself, and the theme's few inline ones by their hash: no
+'unsafe-inline' or 'unsafe-eval' for scripts ('wasm-unsafe-eval' lets Pagefind compile its
+WebAssembly; Vega runs with its expression interpreter). Styles keep 'unsafe-inline': the theme
+and Vega set style attributes. frame-ancestors cannot be set from a <meta>: send it as a header."""
+_INLINE_SCRIPT = re.compile(
+    r"<script(?![^>]*\ssrc=)(?![^>]*\stype=\"application/(?:ld\+)?json\")[^>]*>(.*?)</script>", re.S | re.I
+)
+_CHARSET, _HEAD = re.compile(r"<meta charset=[^>]*>", re.I), re.compile(r"<head>", re.I)
+_PREFORMATTED = re.compile(r"(<pre[\s>].*?</pre>|<textarea[\s>].*?</textarea>)", re.S | re.I)
+_LINE_BREAKS = re.compile(r"[ \t]*\n\s*")
+
+
+def compact_html(html: str) -> str:
+    """`html` with every run of whitespace that spans lines cut to one line break, outside <pre>
+    and <textarea>: the theme's templates indent deeply and leave blank lines, a fifth of a page."""
+    parts = _PREFORMATTED.split(html)
+    return "".join(part if index % 2 else _LINE_BREAKS.sub("\n", part) for index, part in enumerate(parts))
+
+
+def with_csp(html: str) -> str:
+    """`html` with a Content-Security-Policy <meta> before anything that can run in its head, with
+    the hash of each inline script."""
+    hashes = sorted(
+        {
+            "'sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest()).decode() + "'"
+            for body in _INLINE_SCRIPT.findall(html)
+        }
+    )
+    head = _CHARSET.search(html) or _HEAD.search(html)  # after the charset, which must come first
+    if head is None:
+        return html
+    meta = f'\n<meta http-equiv="Content-Security-Policy" content="{CSP.format(hashes=" ".join(hashes))}">'
+    return html[: head.end()] + meta + html[head.end() :]
+
+
+class FinishedPages:
+    """MkDocs plugin: every rendered page, the 404 page included, compacted (`compact_html`) and
+    given its Content-Security-Policy (`with_csp`)."""
+
+    def on_post_page(self, output: str, page, config) -> str:
+        return with_csp(compact_html(output))
+
+    def on_post_template(self, output: str, template_name: str, config) -> str:
+        return with_csp(compact_html(output)) if template_name.endswith(".html") else output
