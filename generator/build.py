@@ -131,7 +131,8 @@ def build_site(
         if shell.warnings:
             result.problems += _shell_problems(shell.warnings)
             return result
-        timer.lap("shell", f"{sum(1 for _ in staged.rglob('*.html'))} HTML files")
+        result.counts.update(pages_stamped=shell.stamped, pages_compared=shell.checked)
+        timer.lap("shell", f"{sum(1 for _ in staged.rglob('*.html'))} HTML files, {shell.stamped} pages stamped")
         result.counts["files_changed"] = _swap_in(staged, out)
     timer.lap("swap", f"{result.counts['files_changed']} files changed")
     result.ok = True

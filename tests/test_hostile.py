@@ -58,14 +58,14 @@ def test_check_and_build_answer_hostile_content_with_messages_and_exit_code_1(co
 def test_a_warning_from_the_shell_fails_the_build_and_keeps_the_previous_site(charts, content, monkeypatch) -> None:
     assert build_site(content, Path("site"), TODAY, cache_dir=charts).ok
     before = {p: p.read_bytes() for p in sorted(Path("site").rglob("*")) if p.is_file()}
-    original = shell.PrebuiltHtml.on_page_content
+    original = shell.PrebuiltHtml.on_pre_page
 
-    def warn_once(self, html, page, config, files):
+    def warn_once(self, page, config, files):
         if page.file.src_uri == "index.md":
             logging.getLogger("mkdocs.plugins").warning("theme: something looked wrong")
-        return original(self, html, page, config, files)
+        return original(self, page, config, files)
 
-    monkeypatch.setattr(shell.PrebuiltHtml, "on_page_content", warn_once)
+    monkeypatch.setattr(shell.PrebuiltHtml, "on_pre_page", warn_once)
     result = build_site(content, Path("site"), TODAY, cache_dir=charts)
     assert not result.ok
     assert [(p.path, p.code, p.message) for p in result.problems] == [

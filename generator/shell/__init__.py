@@ -24,6 +24,7 @@ from generator.shell.assets import compact_shell_assets, slim_theme_stylesheets
 from generator.shell.look import SHELL_TEMPLATES, colours_css, merge_theme, with_look
 from generator.shell.render import FinishedPages, PrebuiltHtml, compact_html, with_csp
 from generator.shell.search import index_search
+from generator.shell.stamp import StampedPages
 
 __all__ = [
     "FinishedPages",
@@ -45,6 +46,10 @@ _EMPTY_SITEMAP = (
 @dataclass(frozen=True)
 class ShellResult:
     warnings: tuple[str, ...]
+    stamped: int = 0
+    """Pages stamped into a frame rather than rendered by the theme one by one."""
+    checked: int = 0
+    """Stamped pages also rendered in full and compared (all equal, or their group was not stamped)."""
 
 
 def write_page_tree(
@@ -169,12 +174,20 @@ def _build_epoch(site: Site):
 
 
 def run_shell(
-    site: Site, tree: PageTree, work: Path, out: Path, *, preview: bool = False, written: dict | None = None
+    site: Site,
+    tree: PageTree,
+    work: Path,
+    out: Path,
+    *,
+    preview: bool = False,
+    written: dict | None = None,
+    stamp: bool = True,
 ) -> ShellResult:
     """Build `out` from the page tree with mkdocs-material; work/ holds docs/ and mkdocs.yml.
 
     With `preview`, `work` and `out` are reused between builds: only pages whose source changed
-    are rendered again (MkDocs' dirty build) and no search index is made."""
+    are rendered again (MkDocs' dirty build) and no search index is made. With `stamp`, pages out
+    of the sidebar are stamped into a frame rendered once per group (see shell/stamp.py)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort
@@ -196,12 +209,14 @@ def run_shell(
         settings["plugins"] = []  # no search index in the preview: it is rebuilt on publish
         settings["strict"] = False  # MkDocs warns about every dirty build
     config_path.write_text(yaml.safe_dump(settings, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    stamper = StampedPages(enabled=stamp)
     collector = _Collector()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collector)
     try:
         config = load_config(str(config_path))
         config.plugins["transparency-prebuilt-html"] = PrebuiltHtml()  # type: ignore[assignment]
+        config.plugins["transparency-stamped-pages"] = stamper  # type: ignore[assignment]
         config.plugins["transparency-finished-pages"] = FinishedPages()  # type: ignore[assignment]
         with _build_epoch(site):
             build(config, dirty=preview and out.is_dir())
@@ -214,4 +229,4 @@ def run_shell(
         compact_shell_assets(out)
         if not preview:
             index_search(out)
-    return ShellResult(tuple(collector.messages))
+    return ShellResult(tuple(collector.messages), stamped=stamper.stamped, checked=stamper.checked)

@@ -6,32 +6,37 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from types import MethodType
 
 
 class PrebuiltHtml:
-    """MkDocs plugin: page bodies are already HTML, so Python-Markdown is skipped (it is slow on
-    large HTML blocks) and the table of contents is taken from the body's <h2 id> headings."""
+    """MkDocs plugin: page bodies are already HTML, so Python-Markdown is skipped (building a
+    Markdown parser per page and running it over large HTML blocks cost more than rendering them)
+    and the table of contents is taken from the body's <h2 id> headings."""
 
-    _BODY = "TR-PREBUILT-BODY"
-    _H2 = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>', re.S)
+    def on_pre_page(self, page, config, files):
+        page.render = MethodType(_render_prebuilt, page)
+        return page
 
-    def __init__(self) -> None:
-        self.bodies: dict[str, str] = {}
 
-    def on_page_markdown(self, markdown: str, page, config, files) -> str:
-        self.bodies[page.file.src_uri] = markdown
-        return self._BODY
+_H2 = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>', re.S)
+_ID = re.compile(r'\sid="([^"]+)"')
+_TAG = re.compile(r"<[^>]+>")
 
-    def on_page_content(self, html: str, page, config, files) -> str:
-        from mkdocs.structure.toc import get_toc
 
-        body = self.bodies.pop(page.file.src_uri)
-        tokens = [
-            {"level": 2, "id": anchor, "name": re.sub(r"<[^>]+>", "", name), "html": name, "children": []}
-            for anchor, name in self._H2.findall(body)
-        ]
-        page.toc = get_toc(tokens)
-        return body
+def _render_prebuilt(page, config, files) -> None:
+    """Page.render for a page whose Markdown source is the finished HTML body."""
+    from mkdocs.structure.toc import get_toc
+
+    body = page.markdown
+    tokens = [
+        {"level": 2, "id": anchor, "name": _TAG.sub("", name), "html": name, "children": []}
+        for anchor, name in _H2.findall(body)
+    ]
+    page.content = body
+    page.toc = get_toc(tokens)
+    page.present_anchor_ids = set(_ID.findall(body))
+    page.links_to_anchors = {}
 
 
 CSP = (

@@ -1,0 +1,103 @@
+"""Stamping (generator/shell/stamp.py) writes exactly what the theme would: every site here is
+built twice, with stamping and with every page rendered by the theme, and the two trees must be
+byte-identical. Where the theme would print a page's values differently (a site override), the
+group falls back to the theme and the trees are still identical."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from generator import shell
+from generator.build import build_site
+from generator.shell.stamp import BODY, TITLE, StampedPages
+from tests.conftest import TODAY, record, write_content, write_file, write_record
+from tests.test_atomic import digest
+from tests.test_build import REPO
+
+
+def build_both(content: Path, root: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[dict, dict, dict]:
+    """(stamped tree, theme-rendered tree, counts of the stamped build)."""
+    cache = root / "charts"
+    stamped = build_site(content, root / "stamped", TODAY, cache_dir=cache)
+    assert stamped.ok, stamped.problems
+    with monkeypatch.context() as patch:
+        patch.setattr(shell, "StampedPages", lambda enabled: StampedPages(enabled=False))
+        rendered = build_site(content, root / "rendered", TODAY, cache_dir=cache)
+    assert rendered.ok, rendered.problems
+    assert rendered.counts["pages_stamped"] == 0
+    return digest(root / "stamped"), digest(root / "rendered"), stamped.counts
+
+
+def different(a: dict, b: dict) -> list[str]:
+    return sorted(path for path in a.keys() | b.keys() if a.get(path) != b.get(path))
+
+
+def stamped_kinds(site: Path) -> int:
+    """Pages of networks, countries and reports in `site` (redirects from previous ids and the
+    yearly report indexes, which are in the sidebar, excluded)."""
+    return sum(
+        1
+        for folder in ("operations", "countries", "reports")
+        for page in (site / folder).glob("*/index.html")
+        if not page.parent.name.isdigit() and 'http-equiv="refresh"' not in page.read_text(encoding="utf-8")
+    )
+
+
+def test_the_shipped_site_is_the_same_stamped_or_rendered_page_by_page(tmp_path, monkeypatch) -> None:
+    stamped, rendered, counts = build_both(REPO / "content", tmp_path, monkeypatch)
+    assert different(stamped, rendered) == []
+    # every network, country and report page is stamped; the pages in the sidebar are not
+    assert counts["pages_stamped"] == stamped_kinds(tmp_path / "stamped") >= 140
+    assert 3 <= counts["pages_compared"] <= 4 * 3  # at most four pages per folder rendered both ways
+
+
+HOSTILE_TITLE = "Ads & \"quotes\" <b>not bold</b> 'apostrophes' — Ελληνικά   spaced"
+
+
+def test_titles_and_texts_needing_escapes_are_stamped_as_the_theme_prints_them(content, tmp_path, monkeypatch):
+    write_record(
+        content,
+        record(
+            id="2024-05-ru-hostile",
+            title=json.dumps(HOSTILE_TITLE, ensure_ascii=False),
+            summary=f"A summary naming the markers {TITLE} and {BODY} and an <h1>heading</h1> of its own.",
+        ),
+    )
+    stamped, rendered, counts = build_both(content, tmp_path, monkeypatch)
+    assert different(stamped, rendered) == []
+    assert counts["pages_stamped"] > 0
+    html = (tmp_path / "stamped" / "operations" / "2024-05-ru-hostile" / "index.html").read_text()
+    assert "<title>Ads &amp; &#34;quotes&#34; &lt;b&gt;not bold&lt;/b&gt;" in html
+    assert f"markers {TITLE} and {BODY}" in html  # a value is never read again for markers
+
+
+def test_an_override_printing_values_its_own_way_falls_back_to_the_theme(content, tmp_path, monkeypatch) -> None:
+    write_file(
+        content / "overrides" / "main.html",
+        '{% extends "builtin/main.html" %}\n'
+        "{% block htmltitle %}{% if page and page.meta.title %}"
+        "<title>{{ page.meta.title | upper }} ({{ page.url }})</title>"
+        "{% else %}{{ super() }}{% endif %}{% endblock %}\n",
+    )
+    stamped, rendered, counts = build_both(content, tmp_path, monkeypatch)
+    assert different(stamped, rendered) == []
+    assert counts["pages_stamped"] == 0
+    html = (tmp_path / "stamped" / "operations" / "2024-06-cn-spamouflage" / "index.html").read_text()
+    assert "<title>CHINA-BASED NETWORK POSTING ABOUT WORLD AFFAIRS (operations/2024-06-cn-spamouflage/)</title>" in html
+
+
+def test_an_override_with_a_fixed_table_of_contents_is_still_stamped(content, tmp_path, monkeypatch) -> None:
+    write_file(content / "overrides" / "partials" / "toc.html", '<p class="our-toc">Our own contents</p>\n')
+    stamped, rendered, counts = build_both(content, tmp_path, monkeypatch)
+    assert different(stamped, rendered) == []
+    assert counts["pages_stamped"] > 0
+
+
+def test_a_small_site_is_stamped_too(tmp_path, monkeypatch) -> None:
+    content = write_content(tmp_path / "src")
+    stamped, rendered, counts = build_both(content, tmp_path, monkeypatch)
+    assert different(stamped, rendered) == []
+    assert counts["pages_stamped"] == stamped_kinds(tmp_path / "stamped") > 0
