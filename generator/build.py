@@ -124,7 +124,7 @@ def build_site(
     with tempfile.TemporaryDirectory(prefix=f".{out.name}-build-{os.getpid()}-", dir=out.parent) as work:
         staged = Path(work) / "site"
         try:
-            shell = run_shell(site, tree, Path(work), staged)
+            shell = run_shell(site, tree, Path(work), staged, previous=out)
         except Exception as exc:  # the shell's own errors (strict warnings, theme errors) become a problem
             result.problems.append(Problem("mkdocs", 0, 0, f"site build failed: {exc}", "", SHELL_FAILED))
             return result
@@ -133,7 +133,8 @@ def build_site(
             return result
         result.counts.update(pages_stamped=shell.stamped, pages_compared=shell.checked)
         timer.lap("shell", f"{sum(1 for _ in staged.rglob('*.html'))} HTML files, {shell.stamped} pages stamped")
-        result.counts["files_changed"] = _swap_in(staged, out)
+        written = shell.written
+        result.counts["files_changed"] = _swap_in(staged, out, written.written) + written.changed
     timer.lap("swap", f"{result.counts['files_changed']} files changed")
     result.ok = True
     return result
@@ -197,19 +198,25 @@ def manifest_json(urls: list[str], today: date) -> bytes:
     return (json.dumps({"generated": today.isoformat(), "urls": sorted(urls)}, indent=1) + "\n").encode()
 
 
-def _swap_in(staged: Path, out: Path) -> int:
+def _swap_in(staged: Path, out: Path, done: set[str] = frozenset()) -> int:  # type: ignore[assignment]
     """Replace `out` with `staged` by renames, so readers never see a half-written site.
 
     Files whose bytes did not change are carried over from the previous site as hard links, so
     they keep their inode and modification time: a rebuild with no change rewrites nothing that a
-    web server, rsync or a CDN would see as changed. Returns how many files did change."""
+    web server, rsync or a CDN would see as changed. `done` are the files the shell already wrote
+    that way (see shell.Output). Returns how many of the others did change."""
     changed = 0
-    if out.is_dir():
-        for path in staged.rglob("*"):
-            if path.is_dir() or path.is_symlink():
+    for folder, _, names in os.walk(staged):
+        relative_folder = os.path.relpath(folder, staged)
+        for name in names:
+            relative = name if relative_folder == "." else f"{relative_folder}/{name}"
+            if relative in done:
                 continue
-            before = out / path.relative_to(staged)
-            if _same_file_content(before, path):
+            path = Path(folder) / name
+            if path.is_symlink():
+                continue
+            before = out / relative
+            if out.is_dir() and _same_file_content(before, path):
                 temporary = path.with_name(path.name + ".link")
                 try:
                     os.link(before, temporary)
@@ -218,8 +225,6 @@ def _swap_in(staged: Path, out: Path) -> int:
                 except OSError:  # another file system, or links not supported: keep the new copy
                     temporary.unlink(missing_ok=True)
             changed += 1
-    else:
-        changed = sum(1 for p in staged.rglob("*") if p.is_file())
     if out.exists() and _exchange(staged, out):  # one atomic step: `staged` now holds the old site
         shutil.rmtree(staged, ignore_errors=True)
         return changed

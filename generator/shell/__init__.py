@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,12 +20,13 @@ from typing import Any
 import yaml
 
 from generator.model import Site
-from generator.pages import PageTree, page_source, shell_text, url_of
+from generator.pages import OutputPage, PageTree, page_source, shell_text, url_of
 from generator.shell.assets import compact_shell_assets, slim_theme_stylesheets
 from generator.shell.look import SHELL_TEMPLATES, colours_css, merge_theme, with_look
+from generator.shell.output import Output
 from generator.shell.render import FinishedPages, PrebuiltHtml, compact_html, with_csp
 from generator.shell.search import index_search
-from generator.shell.stamp import StampedPages
+from generator.shell.stamp import StampedPages, Stamping
 
 __all__ = [
     "FinishedPages",
@@ -47,25 +49,31 @@ _EMPTY_SITEMAP = (
 class ShellResult:
     warnings: tuple[str, ...]
     stamped: int = 0
-    """Pages stamped into a frame rather than rendered by the theme one by one."""
+    """Pages stamped into a frame rather than rendered by the theme."""
     checked: int = 0
-    """Stamped pages also rendered in full and compared (all equal, or their group was not stamped)."""
+    """Sample pages rendered by the theme and compared with their stamped version."""
+    written: Output | None = None
+    """What the shell wrote itself (stamped pages, static files), for the swap."""
 
 
 def write_page_tree(
-    tree: PageTree, docs: Path, assets: Path = SHELL_TEMPLATES / "assets", written: dict[str, bytes] | None = None
+    tree: PageTree,
+    docs: Path,
+    assets: Path = SHELL_TEMPLATES / "assets",
+    written: dict[str, bytes] | None = None,
+    pages: Iterable[OutputPage] | None = None,
 ) -> list[str]:
-    """Write every page and static file under `docs` (sorted, each path once). A file whose bytes
-    are already there is left untouched and files no longer in the tree are removed, so a preview
-    that reuses `docs` re-renders only the pages that changed. `written` remembers what the last
-    call wrote there, so unchanged files need not even be read back."""
+    """Write the Markdown source of the pages MkDocs renders (`pages`, by default every page of the
+    tree) and the theme's assets under `docs`, sorted, each path once; the tree's static files are
+    written straight into the site (see `Output`). A file whose bytes are already there is left
+    untouched and files no longer wanted are removed, so a preview that reuses `docs` re-renders
+    only the pages that changed. `written` remembers what the last call wrote there, so unchanged
+    files need not even be read back. Returns the paths removed."""
     seen: set[str] = set()
     written = {} if written is None else written
     existing = {p.relative_to(docs).as_posix() for p in docs.rglob("*") if p.is_file()} if docs.is_dir() else set()
-    for page in sorted(tree.pages, key=lambda p: p.path):
+    for page in sorted(tree.pages if pages is None else pages, key=lambda p: p.path):
         _write(docs, page.path, page_source(page).encode("utf-8"), seen, written)
-    for path, data in sorted(tree.files.items()):
-        _write(docs, path, data, seen, written)
     # mkdocs-material takes every <link rel="alternate"> for a language version and fetches
     # sitemap.xml next to it; give the feed folder an empty one so no page logs a 404.
     for folder in sorted(
@@ -84,12 +92,10 @@ def write_page_tree(
 def _write(docs: Path, relative: str, data: bytes, seen: set[str], written: dict[str, bytes]) -> None:
     if relative in seen:
         raise ValueError(f"two outputs want the same path: {relative}")
-    target = (docs / relative).resolve()
-    if not target.is_relative_to(docs.resolve()):
-        raise ValueError(f"refusing to write outside the page tree: {relative}")
     seen.add(relative)
     if written.get(relative) is data or written.get(relative) == data:
         return
+    target = docs / relative
     try:
         if target.stat().st_size == len(data) and target.read_bytes() == data:
             written[relative] = data
@@ -181,35 +187,44 @@ def run_shell(
     *,
     preview: bool = False,
     written: dict | None = None,
+    previous: Path | None = None,
     stamp: bool = True,
 ) -> ShellResult:
     """Build `out` from the page tree with mkdocs-material; work/ holds docs/ and mkdocs.yml.
+    Pages out of the sidebar are stamped into a frame rendered once per folder (shell/stamp.py);
+    `stamp=False` has MkDocs render every page.
 
-    With `preview`, `work` and `out` are reused between builds: only pages whose source changed
-    are rendered again (MkDocs' dirty build) and no search index is made. With `stamp`, pages out
-    of the sidebar are stamped into a frame rendered once per group (see shell/stamp.py)."""
+    `previous` is the site this build replaces: files it already holds are linked from it (see
+    `Output`). With `preview`, `work` and `out` are reused between builds and `written` carries
+    what the last one wrote: only pages whose source changed are rendered again (MkDocs' dirty
+    build) and no search index is made."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort
 
+    written = {} if written is None else written
     docs = work / "docs"
     theme_dir = merge_theme(site, work / "theme")
-    removed = write_page_tree(tree, docs, theme_dir / "assets", written)
+    in_sidebar = set(_nav_paths(tree.nav))
+    plan = Stamping.plan(tree.pages, in_sidebar, site.base_url, enabled=stamp)
+    removed = write_page_tree(tree, docs, theme_dir / "assets", written.setdefault("docs", {}), plan.theme_pages)
+    output = Output(out, previous=previous, memo=written.setdefault("out", {}) if preview else None)
+    for page in plan.theme_pages:
+        output.claim(url_of(page.path) + "index.html" if page.path.endswith(".md") else page.path)
     if preview:
-        # A dirty build never deletes: remove the output of every page or file that left the
-        # tree (a network turned back into a draft must stop being served at once).
-        for path in removed:
-            target = out / url_of(path) / "index.html" if path.endswith(".md") else out / path
-            target.unlink(missing_ok=True)
-            with contextlib.suppress(OSError):  # only when empty
-                target.parent.rmdir()
+        # A dirty build never deletes: remove the output of every page that left MkDocs' sources
+        # (stamped pages and files are removed by `Output`). The sample pages are rendered again,
+        # so that each build makes its frames afresh.
+        for path in removed + sorted(plan.samples):
+            if path.endswith(".md") and url_of(path) + "index.html" not in output.paths or path in plan.samples:
+                target = out / url_of(path) / "index.html"
+                target.unlink(missing_ok=True)
     config_path = work / "mkdocs.yml"
     settings = mkdocs_config(site, tree, docs, out, theme_dir)
     if preview:
-        settings["plugins"] = []  # no search index in the preview: it is rebuilt on publish
         settings["strict"] = False  # MkDocs warns about every dirty build
     config_path.write_text(yaml.safe_dump(settings, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    stamper = StampedPages(enabled=stamp)
+    stamper = StampedPages(plan)
     collector = _Collector()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collector)
@@ -224,9 +239,29 @@ def run_shell(
         pass  # strict mode stopped on warnings: they are in the collector, returned below
     finally:
         logger.removeHandler(collector)
-    if not collector.messages:
-        slim_theme_stylesheets(out, settings["theme"], site.language)
-        compact_shell_assets(out)
-        if not preview:
-            index_search(out)
-    return ShellResult(tuple(collector.messages), stamped=stamper.stamped, checked=stamper.checked)
+    if collector.messages:
+        return ShellResult(tuple(collector.messages))
+    if plan.failed:  # a stamped page would differ from the theme's rendering: let the theme render all
+        return run_shell(site, tree, work, out, preview=preview, written=written, previous=previous, stamp=False)
+    for page, html in plan.pages():
+        output.write(
+            url_of(page.path) + "index.html", with_csp(compact_html(html)).encode("utf-8", "xmlcharrefreplace")
+        )
+    for path, data in sorted(tree.files.items()):
+        output.write(path, data)
+    output.remove_stale()
+    slim_theme_stylesheets(out, settings["theme"], site.language)
+    compact_shell_assets(out)
+    if not preview:
+        index_search(out)
+    return ShellResult((), stamped=len(plan.stamped), checked=plan.checked, written=output)
+
+
+def _nav_paths(nav: list[Any]) -> Iterable[str]:
+    """Every page path in the sidebar's navigation."""
+    for item in nav:
+        for value in item.values() if isinstance(item, dict) else [item]:
+            if isinstance(value, list):
+                yield from _nav_paths(value)
+            elif isinstance(value, str):
+                yield value

@@ -24,14 +24,18 @@ _ID = re.compile(r'\sid="([^"]+)"')
 _TAG = re.compile(r"<[^>]+>")
 
 
+def toc_entries(body: str) -> tuple[tuple[str, str], ...]:
+    """The table of contents of a prebuilt body: (anchor, title) of each <h2 id>, tags stripped."""
+    return tuple((anchor, _TAG.sub("", name)) for anchor, name in _H2.findall(body))
+
+
 def _render_prebuilt(page, config, files) -> None:
     """Page.render for a page whose Markdown source is the finished HTML body."""
     from mkdocs.structure.toc import get_toc
 
     body = page.markdown
     tokens = [
-        {"level": 2, "id": anchor, "name": _TAG.sub("", name), "html": name, "children": []}
-        for anchor, name in _H2.findall(body)
+        {"level": 2, "id": anchor, "name": name, "html": name, "children": []} for anchor, name in toc_entries(body)
     ]
     page.content = body
     page.toc = get_toc(tokens)
