@@ -25,7 +25,7 @@ from generator.shell.assets import compact_shell_assets, slim_theme_stylesheets
 from generator.shell.look import SHELL_TEMPLATES, colours_css, merge_theme, with_look
 from generator.shell.output import Output
 from generator.shell.render import FinishedPages, PrebuiltHtml, compact_html, with_csp
-from generator.shell.search import index_search
+from generator.shell.search import SearchIndex
 from generator.shell.stamp import StampedPages, Stamping
 
 __all__ = [
@@ -33,7 +33,6 @@ __all__ = [
     "PrebuiltHtml",
     "colours_css",
     "compact_html",
-    "index_search",
     "merge_theme",
     "run_shell",
     "with_csp",
@@ -147,7 +146,7 @@ def mkdocs_config(
         "extra_css": ["assets/extra.css"],
         "extra_javascript": ["assets/javascripts/site.js"],
         "markdown_extensions": ["toc", "tables"],
-        "plugins": [],  # the search index is Pagefind's, made after the build: see index_search
+        "plugins": [],  # the search index is Pagefind's, made after the build: see shell/search.py
         "validation": {"links": {"absolute_links": "ignore", "unrecognized_links": "ignore"}},
     }
     return with_look(settings, site, theme_dir)
@@ -243,17 +242,29 @@ def run_shell(
         return ShellResult(tuple(collector.messages))
     if plan.failed:  # a stamped page would differ from the theme's rendering: let the theme render all
         return run_shell(site, tree, work, out, preview=preview, written=written, previous=previous, stamp=False)
-    for page, html in plan.pages():
-        output.write(
-            url_of(page.path) + "index.html", with_csp(compact_html(html)).encode("utf-8", "xmlcharrefreplace")
-        )
-    for path, data in sorted(tree.files.items()):
-        output.write(path, data)
-    output.remove_stale()
-    slim_theme_stylesheets(out, settings["theme"], site.language)
-    compact_shell_assets(out)
-    if not preview:
-        index_search(out)
+    search = None if preview else SearchIndex(work)
+    try:
+        for page, html in plan.pages():
+            finished = with_csp(compact_html(html))
+            relative = url_of(page.path) + "index.html"
+            output.write(relative, finished.encode("utf-8", "xmlcharrefreplace"))  # as MkDocs writes pages
+            if search:
+                search.add(relative, finished)
+        if search:
+            for page in plan.theme_pages:
+                relative = url_of(page.path) + "index.html"
+                search.add(relative, (out / relative).read_text(encoding="utf-8"))
+            search.start()  # Pagefind indexes while the other files are written
+        for path, data in sorted(tree.files.items()):
+            output.write(path, data)
+        output.remove_stale()
+        slim_theme_stylesheets(out, settings["theme"], site.language)
+        compact_shell_assets(out)
+        if search:
+            search.finish(output)
+    finally:
+        if search:
+            search.close()
     return ShellResult((), stamped=len(plan.stamped), checked=plan.checked, written=output)
 
 
