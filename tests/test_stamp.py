@@ -103,3 +103,36 @@ def test_a_small_site_is_stamped_too(tmp_path, monkeypatch) -> None:
     stamped, rendered, counts = build_both(content, tmp_path, monkeypatch)
     assert different(stamped, rendered) == []
     assert counts["pages_stamped"] + counts["pages_compared"] == stamped_kinds(tmp_path / "stamped") > 0
+
+
+def html_files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*.html"))}
+
+
+def test_the_preview_after_each_edit_serves_the_pages_a_fresh_build_makes(tmp_path) -> None:
+    """The preview keeps stamped pages between builds and re-renders only what changed; after
+    edits that move a page in and out of the samples, draft it and add one, every page it serves
+    is the one a public build of the same content makes."""
+    content = write_content(tmp_path / "src")
+    for number in range(6):
+        write_record(content, record(id=f"2024-05-ru-net-{number}", title=f"Russia-based network {number}"))
+    state: dict = {}
+    preview = tmp_path / "preview" / "site"
+    hostile = json.dumps(HOSTILE_TITLE, ensure_ascii=False)
+    net = content / "operations" / "2024" / "2024-05-ru-net-3.yaml"
+    plain = net.read_text()
+    edits = [
+        lambda: None,
+        lambda: net.write_text(plain.replace("title: Russia-based network 3", f"title: {hostile}")),
+        lambda: net.write_text(plain),
+        lambda: net.write_text(plain.replace("status: published", "status: draft")),
+        lambda: write_record(content, record(id="2024-06-ru-new", title="A new one")),
+    ]
+    for number, edit in enumerate(edits):
+        edit()
+        assert build_site(content, preview, TODAY, cache_dir=tmp_path / "charts", preview=True, state=state).ok
+        fresh = tmp_path / f"fresh-{number}"
+        assert build_site(content, fresh, TODAY, cache_dir=tmp_path / "charts").ok
+        served, built = html_files(preview), html_files(fresh)
+        assert sorted(served) == sorted(built), number
+        assert [path for path in built if served[path] != built[path]] == [], number

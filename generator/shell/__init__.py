@@ -205,7 +205,8 @@ def run_shell(
     docs = work / "docs"
     theme_dir = merge_theme(site, work / "theme")
     in_sidebar = set(_nav_paths(tree.nav))
-    plan = Stamping.plan(tree.pages, in_sidebar, site.base_url, enabled=stamp)
+    memo = written.setdefault("values", {}) if preview else None
+    plan = Stamping.plan(tree.pages, in_sidebar, site.base_url, enabled=stamp, memo=memo)
     removed = write_page_tree(tree, docs, theme_dir / "assets", written.setdefault("docs", {}), plan.theme_pages)
     output = Output(out, previous=previous, memo=written.setdefault("out", {}) if preview else None)
     for page in plan.theme_pages:
@@ -244,9 +245,15 @@ def run_shell(
         return run_shell(site, tree, work, out, preview=preview, written=written, previous=previous, stamp=False)
     search = None if preview else SearchIndex(work)
     try:
-        for page, html in plan.pages():
-            finished = with_csp(compact_html(html))
+        stamped_memo = written.setdefault("stamped", {}) if preview else None
+        for page in plan.theme_pages if preview else ():
+            stamped_memo.pop(page.path, None)  # type: ignore[union-attr]  # MkDocs writes it this time
+        for page, html in plan.pages(stamped_memo):
             relative = url_of(page.path) + "index.html"
+            if html is None:  # the preview wrote this very page last time
+                output.keep(relative)
+                continue
+            finished = with_csp(compact_html(html))
             output.write(relative, finished.encode("utf-8", "xmlcharrefreplace"))  # as MkDocs writes pages
             if search:
                 search.add(relative, finished)

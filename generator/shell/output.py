@@ -35,6 +35,12 @@ class Output:
             raise ValueError(f"two outputs want the same path: {relative}")
         self.paths.add(relative)
 
+    def keep(self, relative: str) -> None:
+        """In the preview: the file at `relative` is what the last build wrote there, unchanged."""
+        assert self.memo is not None and relative in self.memo
+        self.claim(relative)
+        self.written.add(relative)
+
     def write(self, relative: str, data: bytes) -> None:
         _check(relative)
         self.claim(relative)
@@ -65,10 +71,13 @@ class Output:
 
     def remove_stale(self) -> list[str]:
         """In the preview: delete what the last build wrote and this one did not (a network turned
-        back into a draft must stop being served at once). Returns the paths deleted."""
+        back into a draft must stop being served at once). Returns the paths deleted. A path now
+        filled by another writer (claimed) is only forgotten."""
         if self.memo is None:
             return []
-        stale = sorted(set(self.memo) - self.written)
+        for relative in set(self.memo) & (self.paths - self.written):
+            del self.memo[relative]
+        stale = sorted(set(self.memo) - self.paths)
         for relative in stale:
             target = self.folder / relative
             target.unlink(missing_ok=True)

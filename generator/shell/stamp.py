@@ -140,14 +140,28 @@ class Stamping:
     failed: bool = False
 
     @classmethod
-    def plan(cls, pages: Iterable[OutputPage], in_sidebar: set[str], site_url: str, enabled: bool = True) -> Stamping:
+    def plan(
+        cls,
+        pages: Iterable[OutputPage],
+        in_sidebar: set[str],
+        site_url: str,
+        enabled: bool = True,
+        memo: dict[str, tuple[OutputPage, Values]] | None = None,
+    ) -> Stamping:
+        """`memo` (the preview's) keeps each page's values from one build to the next."""
         plan = cls(site_url, enabled)
         groups: dict[tuple, list[tuple[OutputPage, Values]]] = {}
+        memo = {} if memo is None else memo
         for page in sorted(pages, key=lambda p: p.path):
             if not enabled or page.path in in_sidebar:
                 plan.theme_pages.append(page)
                 continue
-            values = values_of(page, site_url)
+            known = memo.get(page.path)
+            if known is not None and known[0] == page:
+                values = known[1]
+            else:
+                values = values_of(page, site_url)
+                memo[page.path] = (page, values)
             groups.setdefault(group_of(page, values), []).append((page, values))
         for key, members in groups.items():
             chosen = {id(page) for page, _ in _samples(members)}
@@ -160,11 +174,18 @@ class Stamping:
         plan.theme_pages.sort(key=lambda p: p.path)
         return plan
 
-    def pages(self) -> Iterable[tuple[OutputPage, str]]:
-        """(page, its finished HTML before compaction) for every stamped page."""
+    def pages(self, memo: dict[str, tuple] | None = None) -> Iterable[tuple[OutputPage, str | None]]:
+        """(page, its HTML before compaction) for every stamped page; with `memo` (the preview's),
+        None for a page whose values and frame are those of the last build: it is already written."""
         for page, values, key in self.stamped:
             frame = self.frames[key]
             assert frame is not None
+            if memo is not None:
+                made = (values, frame.parts, frame.toc_item, frame.toc_separator)
+                if memo.get(page.path) == made:
+                    yield page, None
+                    continue
+                memo[page.path] = made
             yield page, frame.stamp(values)
 
 
