@@ -124,7 +124,8 @@ def build_site(
     with tempfile.TemporaryDirectory(prefix=f".{out.name}-build-{os.getpid()}-", dir=out.parent) as work:
         staged = Path(work) / "site"
         try:
-            shell = run_shell(site, tree, Path(work), staged, previous=out)
+            compiled = renderer.cache_dir.parent / "templates"  # beside the chart cache
+            shell = run_shell(site, tree, Path(work), staged, previous=out, compiled=compiled)
         except Exception as exc:  # the shell's own errors (strict warnings, theme errors) become a problem
             result.problems.append(Problem("mkdocs", 0, 0, f"site build failed: {exc}", "", SHELL_FAILED))
             return result

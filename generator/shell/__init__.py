@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import yaml
 
 from generator.model import Site
@@ -24,7 +25,14 @@ from generator.pages import OutputPage, PageTree, page_source, shell_text, url_o
 from generator.shell.assets import compact_shell_assets, slim_theme_stylesheets
 from generator.shell.look import SHELL_TEMPLATES, colours_css, merge_theme, with_look
 from generator.shell.output import Output
-from generator.shell.render import FinishedPages, PrebuiltHtml, compact_html, with_csp
+from generator.shell.render import (
+    CompiledTemplates,
+    FinishedPages,
+    MemoryBytecodeCache,
+    PrebuiltHtml,
+    compact_html,
+    with_csp,
+)
 from generator.shell.search import SearchIndex
 from generator.shell.stamp import StampedPages, Stamping
 
@@ -188,15 +196,17 @@ def run_shell(
     written: dict | None = None,
     previous: Path | None = None,
     stamp: bool = True,
+    compiled: Path | None = None,
 ) -> ShellResult:
     """Build `out` from the page tree with mkdocs-material; work/ holds docs/ and mkdocs.yml.
     Pages out of the sidebar are stamped into a frame rendered once per folder (shell/stamp.py);
     `stamp=False` has MkDocs render every page.
 
     `previous` is the site this build replaces: files it already holds are linked from it (see
-    `Output`). With `preview`, `work` and `out` are reused between builds and `written` carries
-    what the last one wrote: only pages whose source changed are rendered again (MkDocs' dirty
-    build) and no search index is made."""
+    `Output`). `compiled` is a folder keeping the theme's compiled templates between builds. With
+    `preview`, `work` and `out` are reused between builds and `written` carries what the last one
+    wrote: only pages whose source changed are rendered again (MkDocs' dirty build), stamped pages
+    only when their values or frame changed, and no search index is made."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort
@@ -225,12 +235,20 @@ def run_shell(
         settings["strict"] = False  # MkDocs warns about every dirty build
     config_path.write_text(yaml.safe_dump(settings, sort_keys=False, allow_unicode=True), encoding="utf-8")
     stamper = StampedPages(plan)
+    if preview:
+        templates = written.setdefault("templates", MemoryBytecodeCache())
+    elif compiled is not None:
+        compiled.mkdir(parents=True, exist_ok=True)
+        templates = jinja2.FileSystemBytecodeCache(str(compiled))
+    else:
+        templates = None
     collector = _Collector()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collector)
     try:
         config = load_config(str(config_path))
         config.plugins["transparency-prebuilt-html"] = PrebuiltHtml()  # type: ignore[assignment]
+        config.plugins["transparency-compiled-templates"] = CompiledTemplates(templates)  # type: ignore[assignment]
         config.plugins["transparency-stamped-pages"] = stamper  # type: ignore[assignment]
         config.plugins["transparency-finished-pages"] = FinishedPages()  # type: ignore[assignment]
         with _build_epoch(site):
@@ -242,7 +260,9 @@ def run_shell(
     if collector.messages:
         return ShellResult(tuple(collector.messages))
     if plan.failed:  # a stamped page would differ from the theme's rendering: let the theme render all
-        return run_shell(site, tree, work, out, preview=preview, written=written, previous=previous, stamp=False)
+        return run_shell(
+            site, tree, work, out, preview=preview, written=written, previous=previous, stamp=False, compiled=compiled
+        )
     search = None if preview else SearchIndex(work)
     try:
         stamped_memo = written.setdefault("stamped", {}) if preview else None

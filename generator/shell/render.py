@@ -7,6 +7,9 @@ import base64
 import hashlib
 import re
 from types import MethodType
+from typing import Any
+
+import jinja2
 
 
 class PrebuiltHtml:
@@ -17,6 +20,33 @@ class PrebuiltHtml:
     def on_pre_page(self, page, config, files):
         page.render = MethodType(_render_prebuilt, page)
         return page
+
+
+class CompiledTemplates:
+    """MkDocs plugin: the theme's templates compiled once and kept (Jinja's bytecode cache, in a
+    folder or in memory for the preview) instead of compiled again in every build (0.4 s)."""
+
+    def __init__(self, cache: Any) -> None:
+        self.cache = cache
+
+    def on_env(self, env, config, files):
+        env.bytecode_cache = self.cache
+        return env
+
+
+class MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept in memory from one preview build to the next (each is stored with
+    its source's checksum, so an edited template is compiled again)."""
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
 
 
 _H2 = re.compile(r'<h2 id="([^"]+)">(.*?)</h2>', re.S)
