@@ -34,7 +34,10 @@ non-characters. XML (feeds) refuses most of them and YAML (page front matter) th
 
 _BOM = b"\xef\xbb\xbf"
 _ALLOWED_TAGS = {None, "!", "tag:yaml.org,2002:str"}
-_Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+try:
+    from yaml.cyaml import CParser as _Parser
+except ImportError:  # PyYAML built without libyaml: the same events, only slower
+    _Parser = yaml.SafeLoader  # type: ignore[assignment,misc]
 
 
 @dataclass(slots=True, eq=False)
@@ -84,9 +87,11 @@ def display_path(path: Path) -> str:
 def read_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
     """Read a file's bytes and decode them as strict UTF-8 (a leading BOM is tolerated)."""
     try:
-        # Non-blocking, so a named pipe is refused instead of waiting forever for a writer.
-        with os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as handle:
-            info = os.fstat(handle.fileno())
+        # Non-blocking, so a named pipe is refused instead of waiting forever for a writer; plain
+        # descriptor reads, as a buffered file object per record costs as much as reading it.
+        fd = os.open(path, os.O_RDONLY | _O_NONBLOCK | _O_BINARY)
+        try:
+            info = os.fstat(fd)
             if not stat.S_ISREG(info.st_mode):
                 return None, [
                     Problem(
@@ -109,12 +114,29 @@ def read_text(path: Path, shown: str) -> tuple[str | None, list[Problem]]:
                         "file-too-large",
                     )
                 ]
-            # bounded even if the file grows meanwhile; sized to the file, as a 1 MiB buffer per
-            # read costs more than parsing a record
-            data = handle.read(info.st_size + 1)
+            # bounded even if the file grows meanwhile (one byte more tells that it did)
+            data = _read_at_most(fd, info.st_size + 1)
+        finally:
+            os.close(fd)
     except OSError as exc:
         return None, [Problem(shown, 0, 0, f"cannot read file: {exc.strerror}", "", "unreadable")]
     return decode(data, shown)
+
+
+_O_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+_O_BINARY = getattr(os, "O_BINARY", 0)
+"""Windows opens descriptors in text mode (CRLF turned into LF) unless told otherwise."""
+
+
+def _read_at_most(fd: int, limit: int) -> bytes:
+    chunks = []
+    while limit > 0:
+        chunk = os.read(fd, limit)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        limit -= len(chunk)
+    return b"".join(chunks)
 
 
 def decode(data: bytes, shown: str) -> tuple[str | None, list[Problem]]:
@@ -174,7 +196,7 @@ def parse_yaml(text: str, shown: str, line_offset: int = 0) -> tuple[Node | None
     if problems:
         return None, problems
     try:
-        root = _build_tree(_events(text), shown, line_offset, problems)
+        root = _build_tree(text, shown, line_offset, problems)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = (exc.problem or exc.context or "invalid YAML").strip()
@@ -218,20 +240,6 @@ def parse_yaml(text: str, shown: str, line_offset: int = 0) -> tuple[Node | None
     return root, problems
 
 
-def _events(text: str):
-    """Parser events, pulled straight from libyaml (one call per event: this is the hot loop)."""
-    parser = _Parser(text)
-    try:
-        get = parser.get_event
-        while True:
-            event = get()
-            yield event
-            if type(event) is yaml.StreamEndEvent:
-                return
-    finally:
-        parser.dispose()
-
-
 def _yaml_hint(message: str) -> str:
     if "mapping values are not allowed" in message:
         return "a value containing ': ' must be quoted, e.g. title: \"Name: subtitle\""
@@ -266,141 +274,148 @@ def _tab_problems(text: str, shown: str, line_offset: int) -> list[Problem]:
 
 _Scalar, _MapStart, _SeqStart = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
 _MapEnd, _SeqEnd, _Alias = yaml.MappingEndEvent, yaml.SequenceEndEvent, yaml.AliasEvent
-_DocStart = yaml.DocumentStartEvent
+_DocStart, _StreamEnd = yaml.DocumentStartEvent, yaml.StreamEndEvent
 
 
-def _build_tree(events, shown: str, offset: int, problems: list[Problem]) -> Node | None:
-    """Turn parser events into Nodes in one loop, without recursion, so depth stays bounded.
+def _build_tree(text: str, shown: str, offset: int, problems: list[Problem]) -> Node | None:
+    """Turn libyaml's events into Nodes in one loop, without recursion, so depth stays bounded.
 
-    Each open collection on the stack is [node, pending key or None, keys seen so far].
-    Returns None after a fatal problem (several documents, too deep).
+    This is the hot loop of a check (some 45 events per record): events are pulled from the
+    parser one call each, and the innermost open collection is kept in local variables, its
+    enclosing ones on a stack. Returns None after a fatal problem (several documents, too deep).
     """
+    parser = _Parser(text)
+    get_event = parser.get_event
+    first_line = 1 + offset
     root: Node | None = None
-    stack: list[list] = []
+    stack: list[tuple] = []
+    collection: Node | None = None  # the innermost open collection (None at the top level)
+    items: list | None = None  # its children so far
+    seen: set | None = None  # its keys so far (None in a sequence)
+    key: Node | None = None  # a key waiting for its value
     documents = 0
-
-    def report(event, message: str, hint: str, code: str) -> None:
-        mark = event.start_mark
-        problems.append(Problem(shown, mark.line + 1 + offset, mark.column + 1, message, hint, code))
-
-    for event in events:
-        kind = type(event)
-        if kind is _Scalar:
-            tag = event.tag
-            if tag is not None and tag not in _ALLOWED_TAGS:
-                report(event, f"tags are not allowed (found '{tag}')", _TAG_HINT, "tag")
-            if event.anchor is not None:
-                report(
-                    event,
-                    f"anchors are not allowed (found '&{event.anchor}')",
-                    _ANCHOR_HINT,
-                    "anchor",
+    try:
+        while True:
+            event = get_event()
+            kind = type(event)
+            if kind is _Scalar:
+                tag = event.tag
+                if tag is not None and tag not in _ALLOWED_TAGS:
+                    _report(problems, shown, offset, event, f"tags are not allowed (found '{tag}')", _TAG_HINT, "tag")
+                if event.anchor is not None:
+                    _report(problems, shown, offset, event, _anchor_message(event), _ANCHOR_HINT, "anchor")
+                mark = event.start_mark
+                node = Node(
+                    "scalar",
+                    event.value,
+                    mark.line + first_line,
+                    mark.column + 1,
+                    bool(event.style) or (tag is not None and tag != "!"),
                 )
-            mark = event.start_mark
-            node = Node(
-                "scalar",
-                event.value,
-                mark.line + 1 + offset,
-                mark.column + 1,
-                bool(event.style) or (tag is not None and tag != "!"),
-            )
-        elif kind is _MapStart or kind is _SeqStart:
-            if event.anchor is not None:
-                report(
-                    event,
-                    f"anchors are not allowed (found '&{event.anchor}')",
-                    _ANCHOR_HINT,
-                    "anchor",
-                )
-            if event.tag not in _ALLOWED_TAGS and event.tag != "tag:yaml.org,2002:map":
-                report(event, f"tags are not allowed (found '{event.tag}')", _TAG_HINT, "tag")
-            if len(stack) >= MAX_DEPTH:
-                report(
-                    event,
-                    f"nesting deeper than {MAX_DEPTH} levels",
-                    "records nest at most three levels; check the indentation",
-                    "too-deep",
-                )
-                return None
-            mark = event.start_mark
-            stack.append(
-                [
-                    Node(
-                        "map" if kind is _MapStart else "seq",
-                        [],
-                        mark.line + 1 + offset,
-                        mark.column + 1,
-                    ),
-                    None,
-                    set(),
-                ]
-            )
-            continue
-        elif kind is _MapEnd or kind is _SeqEnd:
-            node = stack.pop()[0]
-        elif kind is _Alias:
-            report(
-                event,
-                f"aliases are not allowed (found '*{event.anchor}')",
-                "write the value out in full: each record stands on its own",
-                "alias",
-            )
-            mark = event.start_mark
-            node = Node("alias", None, mark.line + 1 + offset, mark.column + 1)
-        elif kind is _DocStart:
-            documents += 1
-            if documents > 1:
-                report(
-                    event,
-                    "more than one YAML document in the file",
-                    "one file holds one record; remove the second `---`",
-                    "multiple-documents",
-                )
-                return None
-            continue
-        else:
-            continue
-        if not stack:
-            root = node
-            continue
-        top = stack[-1]
-        parent = top[0]
-        if parent.kind == "seq":
-            parent.value.append(node)
-        elif top[1] is None:
-            if node.kind != "scalar":
-                problems.append(
-                    Problem(
-                        shown,
-                        node.line,
-                        node.col,
-                        "a key must be plain text, not a list or mapping",
-                        "write `key: value`, one per line",
-                        "complex-key",
+            elif kind is _MapEnd or kind is _SeqEnd:
+                node = collection  # type: ignore[assignment]
+                collection, items, seen, key = stack.pop()
+            elif kind is _MapStart or kind is _SeqStart:
+                if event.anchor is not None:
+                    _report(problems, shown, offset, event, _anchor_message(event), _ANCHOR_HINT, "anchor")
+                if event.tag not in _ALLOWED_TAGS and event.tag != "tag:yaml.org,2002:map":
+                    _report(
+                        problems, shown, offset, event, f"tags are not allowed (found '{event.tag}')", _TAG_HINT, "tag"
                     )
-                )
-            top[1] = node
-        else:
-            key = top[1]
-            top[1] = None
-            if key.kind != "scalar":
-                continue
-            if key.value in top[2]:
-                first = next(k for k, _ in parent.value if k.value == key.value)
-                problems.append(
-                    Problem(
+                if len(stack) >= MAX_DEPTH:
+                    _report(
+                        problems,
                         shown,
-                        key.line,
-                        key.col,
-                        f"duplicate key '{key.value}' (first written on line {first.line})",
-                        "a key may appear once per mapping; keep one and delete the other",
-                        "duplicate-key",
+                        offset,
+                        event,
+                        f"nesting deeper than {MAX_DEPTH} levels",
+                        "records nest at most three levels; check the indentation",
+                        "too-deep",
                     )
-                )
+                    return None
+                mark = event.start_mark
+                stack.append((collection, items, seen, key))
+                collection = Node("map" if kind is _MapStart else "seq", [], mark.line + first_line, mark.column + 1)
+                items = collection.value  # type: ignore[assignment]
+                seen = set() if kind is _MapStart else None
+                key = None
                 continue
-            top[2].add(key.value)
-            parent.value.append((key, node))
-    return root
+            elif kind is _Alias:
+                _report(
+                    problems,
+                    shown,
+                    offset,
+                    event,
+                    f"aliases are not allowed (found '*{event.anchor}')",
+                    "write the value out in full: each record stands on its own",
+                    "alias",
+                )
+                mark = event.start_mark
+                node = Node("alias", None, mark.line + first_line, mark.column + 1)
+            elif kind is _DocStart:
+                documents += 1
+                if documents > 1:
+                    _report(
+                        problems,
+                        shown,
+                        offset,
+                        event,
+                        "more than one YAML document in the file",
+                        "one file holds one record; remove the second `---`",
+                        "multiple-documents",
+                    )
+                    return None
+                continue
+            elif kind is _StreamEnd:
+                return root
+            else:
+                continue
+            if items is None:
+                root = node
+            elif seen is None:
+                items.append(node)
+            elif key is None:
+                if node.kind != "scalar":
+                    problems.append(
+                        Problem(
+                            shown,
+                            node.line,
+                            node.col,
+                            "a key must be plain text, not a list or mapping",
+                            "write `key: value`, one per line",
+                            "complex-key",
+                        )
+                    )
+                key = node
+            else:
+                if key.kind == "scalar":
+                    if key.value in seen:
+                        first = next(k for k, _ in items if k.value == key.value)
+                        problems.append(
+                            Problem(
+                                shown,
+                                key.line,
+                                key.col,
+                                f"duplicate key '{key.value}' (first written on line {first.line})",
+                                "a key may appear once per mapping; keep one and delete the other",
+                                "duplicate-key",
+                            )
+                        )
+                    else:
+                        seen.add(key.value)
+                        items.append((key, node))
+                key = None
+    finally:
+        parser.dispose()
+
+
+def _report(problems: list[Problem], shown: str, offset: int, event, message: str, hint: str, code: str) -> None:
+    mark = event.start_mark
+    problems.append(Problem(shown, mark.line + 1 + offset, mark.column + 1, message, hint, code))
+
+
+def _anchor_message(event) -> str:
+    return f"anchors are not allowed (found '&{event.anchor}')"
 
 
 _TAG_HINT = "remove the `!` tag; values are read as the text you wrote"

@@ -4,6 +4,7 @@ exit codes, and what they write."""
 from __future__ import annotations
 
 import contextlib
+import gc
 import io
 import json
 import re
@@ -254,6 +255,12 @@ def test_check_does_not_import_the_build_stages(content: Path, tmp_path: Path) -
     )
     done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=True)
     assert done.stdout == "0 []\n"
+
+
+def test_check_leaves_the_cycle_collector_running(content: Path, run_cli: Run) -> None:
+    assert gc.isenabled()
+    assert run_cli(CHECK).code == 0
+    assert gc.isenabled()
 
 
 # --- schema --------------------------------------------------------------------------------------

@@ -4,15 +4,18 @@ inputs built to exhaust memory or the stack. Each is reported at the line and co
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.load import (
     MAX_DEPTH,
     MAX_FILE_BYTES,
+    Node,
     decode,
     load_markdown_file,
     parse_yaml,
@@ -65,6 +68,14 @@ def test_a_byte_order_mark_is_tolerated() -> None:
 
 def test_columns_after_a_byte_order_mark_do_not_count_it() -> None:
     assert found(b"\xef\xbb\xbftitle: \xff\n") == [(1, 8, "bad-encoding", "invalid UTF-8: byte 0xff cannot be decoded")]
+
+
+def test_a_file_read_in_short_pieces_is_read_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "record.yaml"
+    path.write_text("id: x\ntitle: a network\n", encoding="utf-8")
+    read = os.read
+    monkeypatch.setattr(os, "read", lambda fd, n: read(fd, min(n, 3)))  # as a network file system may
+    assert read_text(path, "record.yaml") == ("id: x\ntitle: a network\n", [])
 
 
 @pytest.mark.parametrize(
@@ -140,6 +151,7 @@ def test_a_tab_inside_a_value_is_not_indentation() -> None:
             id="inside a list item",
         ),
         pytest.param("ad_spend: {amount: 1, amount: 2}\n", 1, 23, "amount", 1, id="flow mapping"),
+        pytest.param("a:\n  b: [1, 2]\n  c: {d: [x]}\n  b: 3\n", 4, 3, "b", 2, id="after nested values"),
     ],
 )
 def test_a_duplicate_key_is_reported_at_the_second_and_names_the_first(
@@ -456,3 +468,41 @@ def test_random_bytes_give_a_tree_or_a_located_problem_and_never_raise(data: byt
         root, problems = parse_yaml(text, "f.yaml")
     assert root is not None or problems
     assert all(p.line >= 0 and p.col >= 0 and p.code in MESSAGE_IDS for p in problems)
+
+
+def _shape(node: Node) -> tuple:
+    if node.kind == "map":
+        value: object = [(_shape(k), _shape(v)) for k, v in node.value]  # type: ignore[union-attr]
+    elif node.kind == "seq":
+        value = [_shape(item) for item in node.value]  # type: ignore[union-attr]
+    else:
+        value = node.value
+    return (node.kind, value, node.line, node.col)
+
+
+def _composed_shape(node: yaml.Node) -> tuple:
+    kind = {yaml.MappingNode: "map", yaml.SequenceNode: "seq", yaml.ScalarNode: "scalar"}[type(node)]
+    if kind == "map":
+        value: object = [(_composed_shape(k), _composed_shape(v)) for k, v in node.value]
+    elif kind == "seq":
+        value = [_composed_shape(item) for item in node.value]
+    else:
+        value = node.value
+    return (kind, value, node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+_words = st.text(alphabet="abcxyz 019:-#'\"", min_size=0, max_size=6)
+_documents = st.recursive(
+    _words,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_words, inner, max_size=4),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_documents, st.booleans())
+def test_the_node_tree_has_the_shape_and_positions_pyyaml_composes(document: object, flow: bool) -> None:
+    text = yaml.safe_dump(document, default_flow_style=flow, allow_unicode=True)
+    root, problems = parse_yaml(text, "f.yaml")
+    assert problems == [] and root is not None
+    assert _shape(root) == _composed_shape(yaml.compose(text, Loader=yaml.SafeLoader))

@@ -230,7 +230,7 @@ def test_every_documented_field_of_the_record_format_is_declared() -> None:
 
 
 def test_every_message_id_has_a_meaning() -> None:
-    assert MESSAGE_IDS <= frozenset(MESSAGES)
+    assert frozenset(MESSAGES) >= MESSAGE_IDS
     assert all(MESSAGES[code].strip().endswith(".") for code in MESSAGES)
 
 

@@ -4,8 +4,8 @@ folder, validate, and read back the exact file, line, column, message id and mes
 
 from __future__ import annotations
 
+import gc
 import shutil
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -932,6 +932,41 @@ def test_only_yaml_records_belong_in_operations(content: Path, name: str, hint: 
     assert [(p.path, p.line, p.col, p.code, p.message, p.hint) for p in problems(content)] == [
         (f"content/operations/2024/{name}", 0, 0, "not-a-record", "not a .yaml file", hint)
     ]
+
+
+def test_records_are_read_in_name_order_each_folders_own_files_before_its_subfolders(content: Path) -> None:
+    for folder, record_id in [
+        ("2024/b", "2024-05-b"),
+        ("2024", "2024-05-c"),
+        ("2024/a", "2024-05-a"),
+        ("2023", "2024-05-z"),
+        ("2024/b/deeper", "2024-05-d"),
+        ("2024/a/inner", "2024-05-i"),
+    ]:
+        write_record(content, record(id=record_id), year=folder)
+    (content / "operations" / "2024" / "e-link").symlink_to("b", target_is_directory=True)  # not walked twice
+    checked = validate_content(content, TODAY)
+    assert [doc.path for doc, _ in checked.operations] == [
+        "content/operations/2023/2024-05-z.yaml",
+        "content/operations/2024/2024-05-c.yaml",
+        f"content/operations/2024/{RECORD_ID}.yaml",
+        f"content/operations/2024/{SECOND_ID}.yaml",
+        "content/operations/2024/a/2024-05-a.yaml",
+        "content/operations/2024/a/inner/2024-05-i.yaml",
+        "content/operations/2024/b/2024-05-b.yaml",
+        "content/operations/2024/b/deeper/2024-05-d.yaml",
+    ]
+
+
+@pytest.mark.parametrize("enabled", [True, False], ids=["enabled", "disabled"])
+def test_validation_leaves_the_cycle_collector_as_it_found_it(content: Path, enabled: bool) -> None:
+    was_enabled = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        validate_content(content, TODAY)
+        assert gc.isenabled() == enabled
+    finally:
+        gc.enable() if was_enabled else gc.disable()
 
 
 @pytest.mark.parametrize("name", [".2024-05-ir-uk-us.yaml.swp", ".#x.yaml", "x.yaml~"])
