@@ -136,3 +136,19 @@ def test_the_preview_after_each_edit_serves_the_pages_a_fresh_build_makes(tmp_pa
         served, built = html_files(preview), html_files(fresh)
         assert sorted(served) == sorted(built), number
         assert [path for path in built if served[path] != built[path]] == [], number
+
+
+def test_an_override_edited_during_the_preview_shows_on_every_page(tmp_path) -> None:
+    content = write_content(tmp_path / "src")
+    state: dict = {}
+    preview = tmp_path / "preview" / "site"
+    assert build_site(content, preview, TODAY, cache_dir=tmp_path / "charts", preview=True, state=state).ok
+    write_file(
+        content / "overrides" / "main.html",
+        '{% extends "builtin/main.html" %}\n{% block announce %}Our next report is out on 15 July.{% endblock %}\n',
+    )
+    assert build_site(content, preview, TODAY, cache_dir=tmp_path / "charts", preview=True, state=state).ok
+    served = html_files(preview)
+    assert all(b"Our next report is out on 15 July." in html for path, html in served.items() if path != "404.html")
+    assert build_site(content, tmp_path / "fresh", TODAY, cache_dir=tmp_path / "charts").ok
+    assert served == html_files(tmp_path / "fresh")

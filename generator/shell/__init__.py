@@ -9,6 +9,7 @@ the theme's stylesheets trimmed to what the site uses, and the Pagefind search i
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import os
 from collections.abc import Iterable
@@ -214,6 +215,11 @@ def run_shell(
     written = {} if written is None else written
     docs = work / "docs"
     theme_dir = merge_theme(site, work / "theme")
+    look = _fingerprint(theme_dir)
+    if preview and written.get("look") != look:  # a template or override changed: every page shows it
+        written.clear()
+        written["look"] = look
+    dirty = preview and out.is_dir() and bool(written.get("out"))
     in_sidebar = set(_nav_paths(tree.nav))
     memo = written.setdefault("values", {}) if preview else None
     plan = Stamping.plan(tree.pages, in_sidebar, site.base_url, enabled=stamp, memo=memo)
@@ -252,7 +258,7 @@ def run_shell(
         config.plugins["transparency-stamped-pages"] = stamper  # type: ignore[assignment]
         config.plugins["transparency-finished-pages"] = FinishedPages()  # type: ignore[assignment]
         with _build_epoch(site):
-            build(config, dirty=preview and out.is_dir())
+            build(config, dirty=dirty)
     except Abort:
         pass  # strict mode stopped on warnings: they are in the collector, returned below
     finally:
@@ -293,6 +299,15 @@ def run_shell(
         if search:
             search.close()
     return ShellResult((), stamped=len(plan.stamped), checked=plan.checked, written=output)
+
+
+def _fingerprint(folder: Path) -> str:
+    """A digest of every file under `folder` (the merged theme): names and bytes."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 def _nav_paths(nav: list[Any]) -> Iterable[str]:
