@@ -215,7 +215,7 @@ def run_shell(
     written = {} if written is None else written
     docs = work / "docs"
     theme_dir = merge_theme(site, work / "theme")
-    look = _fingerprint(theme_dir)
+    look = _fingerprint(theme_dir) if preview else None
     if preview and written.get("look") != look:  # a template or override changed: every page shows it
         written.clear()
         written["look"] = look
