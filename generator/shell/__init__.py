@@ -279,10 +279,9 @@ def run_shell(
             if html is None:  # the preview wrote this very page last time
                 output.keep(relative)
                 continue
-            finished = with_csp(compact_html(html))
-            output.write(relative, finished.encode("utf-8", "xmlcharrefreplace"))  # as MkDocs writes pages
+            output.write(relative, html.encode("utf-8", "xmlcharrefreplace"))  # as MkDocs writes pages
             if search:
-                search.add(relative, finished)
+                search.add(relative, html)
         if search:
             for page in plan.theme_pages:
                 relative = url_of(page.path) + "index.html"

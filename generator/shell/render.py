@@ -96,20 +96,75 @@ def compact_html(html: str) -> str:
     return "".join(part if index % 2 else _LINE_BREAKS.sub("\n", part) for index, part in enumerate(parts))
 
 
+Piece = tuple[str, str, str]
+"""A piece of a page as (leading whitespace, the rest compacted, trailing whitespace)."""
+
+
+def piece(text: str) -> Piece:
+    """`text` made ready for `compact_join`."""
+    core = text.strip()  # str.strip and the regexes' \s agree on what is whitespace
+    if not core:
+        return text, "", ""
+    start = text.index(core[0])
+    return text[:start], compact_html(core), text[start + len(core) :]
+
+
+def compact_join(pieces: list[Piece]) -> str:
+    """compact_html of the pieces' texts joined, computed piece by piece: exact when no <pre> or
+    <textarea> block starts in one piece and ends in another. Whitespace runs across a join are
+    compacted whole, as they are in the joined text."""
+    out: list[str] = []
+    pending = ""
+    for lead, core, trail in pieces:
+        if not core:
+            pending += lead
+            continue
+        run = pending + lead
+        out.append(_LINE_BREAKS.sub("\n", run) if run else "")
+        out.append(core)
+        pending = trail
+    out.append(_LINE_BREAKS.sub("\n", pending))
+    return "".join(out)
+
+
+def whole_blocks(text: str) -> bool:
+    """Whether every <pre>, <textarea> and <script> opened in `text` also closes in it (so that
+    the piece can be compacted, and its scripts hashed, on its own)."""
+    parts = _PREFORMATTED.split(text)
+    if any(_BLOCK_OPEN.search(part) for part in parts[::2]):
+        return False
+    return len(_SCRIPT_OPEN.findall(text)) == len(_SCRIPT_CLOSE.findall(text)) == len(_SCRIPT_PAIR.findall(text))
+
+
+_BLOCK_OPEN = re.compile(r"<(?:pre|textarea)[\s>]", re.I)
+_SCRIPT_OPEN, _SCRIPT_CLOSE = re.compile(r"<script\b", re.I), re.compile(r"</script", re.I)
+_SCRIPT_PAIR = re.compile(r"<script\b.*?</script", re.S | re.I)
+
+
 def with_csp(html: str) -> str:
     """`html` with a Content-Security-Policy <meta> before anything that can run in its head, with
     the hash of each inline script."""
+    head = _CHARSET.search(html) or _HEAD.search(html)  # after the charset, which must come first
+    if head is None:
+        return html
+    return html[: head.end()] + csp_meta(html) + html[head.end() :]
+
+
+def csp_meta(html: str) -> str:
+    """The Content-Security-Policy <meta> for a page, with the hash of each of its inline scripts."""
     hashes = sorted(
         {
             "'sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest()).decode() + "'"
             for body in _INLINE_SCRIPT.findall(html)
         }
     )
-    head = _CHARSET.search(html) or _HEAD.search(html)  # after the charset, which must come first
-    if head is None:
-        return html
-    meta = f'\n<meta http-equiv="Content-Security-Policy" content="{CSP.format(hashes=" ".join(hashes))}">'
-    return html[: head.end()] + meta + html[head.end() :]
+    return f'\n<meta http-equiv="Content-Security-Policy" content="{CSP.format(hashes=" ".join(hashes))}">'
+
+
+def charset_end(html: str) -> int | None:
+    """Where with_csp puts the <meta> in `html` (None if nowhere)."""
+    head = _CHARSET.search(html) or _HEAD.search(html)
+    return None if head is None else head.end()
 
 
 class FinishedPages:

@@ -22,7 +22,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.pages import OutputPage, page_source, url_of
-from generator.shell.render import toc_entries
+from generator.shell.render import (
+    _CHARSET,
+    _INLINE_SCRIPT,
+    Piece,
+    charset_end,
+    compact_html,
+    compact_join,
+    csp_meta,
+    piece,
+    toc_entries,
+    whole_blocks,
+    with_csp,
+)
 
 _MARK = "trstamp9c1e"
 TITLE, DESCRIPTION, URL, BODY = (f"{_MARK}title", f"{_MARK}description", f"{_MARK}url", f"{_MARK}body")
@@ -97,10 +109,44 @@ class _Frame:
     parts: list[str]
     toc_item: list[str] | None = None
     toc_separator: str = ""
+    _pieces: list[Piece | None] | None = None
+    """The frame's parts ready for compact_join, the Content-Security-Policy in the first."""
+    _fast: bool = False
 
     def stamp(self, values: Values) -> str:
         """The page with `values` put in, in one pass (a value is never read again for markers,
         so text in a record cannot inject into the frame)."""
+        holes = self._holes(values)
+        return "".join([holes[p] if i % 2 else p for i, p in enumerate(self.parts)])
+
+    def finish(self, values: Values) -> str:
+        """with_csp(compact_html(self.stamp(values))), the page as written: computed piece by
+        piece (the frame's pieces compacted once) when that is exact, in full otherwise."""
+        if self._pieces is None:
+            self._prepare()
+        plain = (values.title, values.description, values.url, *(a + t for a, t in values.toc))
+        if not self._fast or any("<" in text for text in plain) or not whole_blocks(values.content):
+            return with_csp(compact_html(self.stamp(values)))
+        holes = self._holes(values)
+        pieces = self._pieces
+        assert pieces is not None
+        return compact_join([pieces[i] or piece(holes[p]) for i, p in enumerate(self.parts)])  # type: ignore[misc]
+
+    def _prepare(self) -> None:
+        literal = self.parts[::2] + (self.toc_item[::2] if self.toc_item else [])
+        compacted = compact_html("".join(self.parts))
+        head = piece(self.parts[0])
+        at = charset_end(head[1]) if _CHARSET.search(head[1]) else None
+        self._fast = (
+            all(whole_blocks(text) for text in literal)
+            and not any(_MARK in script for script in _INLINE_SCRIPT.findall(compacted))
+            and at is not None
+        )
+        self._pieces = [None if i % 2 else piece(p) for i, p in enumerate(self.parts)]
+        if self._fast and at is not None:
+            self._pieces[0] = (head[0], head[1][:at] + csp_meta(compacted) + head[1][at:], head[2])
+
+    def _holes(self, values: Values) -> dict[str, str]:
         holes = {
             TITLE: values.title,
             DESCRIPTION: values.description,
@@ -111,7 +157,7 @@ class _Frame:
         }
         if self.toc_item is not None:
             holes[TOC_ITEMS] = self.entries(values.toc)
-        return "".join([holes[p] if i % 2 else p for i, p in enumerate(self.parts)])
+        return holes
 
     def entries(self, toc: tuple[tuple[str, str], ...]) -> str:
         """The table of contents' entries, joined as the theme joins them."""
@@ -175,8 +221,8 @@ class Stamping:
         return plan
 
     def pages(self, memo: dict[str, tuple] | None = None) -> Iterable[tuple[OutputPage, str | None]]:
-        """(page, its HTML before compaction) for every stamped page; with `memo` (the preview's),
-        None for a page whose values and frame are those of the last build: it is already written."""
+        """(page, its finished HTML) for every stamped page; with `memo` (the preview's), None for
+        a page whose values and frame are those of the last build: it is already written."""
         for page, values, key in self.stamped:
             frame = self.frames[key]
             assert frame is not None
@@ -186,7 +232,7 @@ class Stamping:
                     yield page, None
                     continue
                 memo[page.path] = made
-            yield page, frame.stamp(values)
+            yield page, frame.finish(values)
 
 
 def _samples(members: list[tuple[OutputPage, Values]]) -> list[tuple[OutputPage, Values]]:
@@ -244,7 +290,11 @@ class StampedPages:
             for page in pages:
                 self.plan.checked += 1
                 expected = self.plan.samples[page.file.src_uri][1]
-                if frame is None or _values_of_mkdocs(page) != expected or frame.stamp(expected) != full(page):
+                if frame is None or _values_of_mkdocs(page) != expected:
+                    frame = None
+                    break
+                rendered = full(page)
+                if frame.stamp(expected) != rendered or frame.finish(expected) != with_csp(compact_html(rendered)):
                     frame = None
                     break
             self.plan.frames[key] = frame
