@@ -11,7 +11,9 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,9 +22,10 @@ from babel.numbers import format_currency
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
-from generator.aggregate import Figures
+from generator.aggregate import CountryFigures, Figures
 from generator.i18n import Formatter
-from generator.model import AdSpend, Site
+from generator.model import AdSpend, Operation, Site
+from generator.periods import Span
 from generator.schema import OPERATION
 
 if TYPE_CHECKING:
@@ -127,9 +130,12 @@ def _anchor(text: str, used: set[str]) -> str:
 DETECTION = {"internal": "Internal", "external": "External", "unknown": "Not stated"}
 
 
-def make_environment(formatter: Formatter, templates: Path = TEMPLATES) -> jinja2.Environment:
+def make_environment(formatter: Formatter, templates: Path = TEMPLATES, auto_reload: bool = True) -> jinja2.Environment:
+    """The page templates' environment. `auto_reload` checks a template file's date at each use
+    (each include): the live preview keeps one environment across edits, a build needs none."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
+        auto_reload=auto_reload,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         extensions=["jinja2.ext.i18n"],
@@ -137,13 +143,14 @@ def make_environment(formatter: Formatter, templates: Path = TEMPLATES) -> jinja
         keep_trailing_newline=True,
     )
     env.install_gettext_translations(formatter.translations, newstyle=True)  # type: ignore[attr-defined]
+    env.globals["_"] = _remembered_gettext(env.globals["gettext"])
     env.filters.update(
-        count=formatter.count,
-        signed=formatter.signed,
-        span=formatter.span,
-        day=formatter.day,
-        country=formatter.country,
-        countries=formatter.countries,
+        count=_remembered(formatter.count),
+        signed=_remembered(formatter.signed),
+        span=_remembered(formatter.span),
+        day=_remembered(formatter.day),
+        country=_remembered(formatter.country),
+        countries=_remembered(formatter.countries),
     )
     env.globals.update(
         detection_label=lambda value: formatter.gettext(DETECTION[value]),
@@ -151,6 +158,45 @@ def make_environment(formatter: Formatter, templates: Path = TEMPLATES) -> jinja
         money=lambda spend: _money(spend, formatter),
     )
     return env
+
+
+def _remembered_gettext(gettext: Callable[..., str]) -> Callable[..., str]:
+    """`_()` for the templates: Jinja's own newstyle `gettext`, with the result of each string
+    without variables kept. Jinja's `_` goes through four context calls and a Markup format per
+    use, and a build looks up the same few labels hundreds of thousands of times."""
+    found: dict[tuple[str, bool], str] = {}
+
+    @jinja2.pass_context
+    def remembered(context: jinja2.runtime.Context, text: str, **variables: Any) -> str:
+        if variables:
+            return gettext(context, text, **variables)
+        key = (text, context.eval_ctx.autoescape)
+        if key not in found:
+            found[key] = gettext(context, text)
+        return found[key]
+
+    return remembered
+
+
+_REMEMBERED_TYPES = frozenset({int, str, tuple, date, Span, type(None)})
+"""Values a filter may keep its result for: equal values of these format alike (unlike 0.0 and
+-0.0, or Decimal 1 and 1.0)."""
+
+
+def _remembered(format_value: Callable[..., str]) -> Callable[..., str]:
+    """A formatting filter that keeps its result for each value: Babel takes tens of microseconds
+    a number or date, and pages show the same periods, countries and counts again and again."""
+    found: dict[tuple, str] = {}
+
+    def remembered(value: Any, *args: Any) -> str:
+        if type(value) not in _REMEMBERED_TYPES:
+            return format_value(value, *args)
+        key = (type(value), value, *args)
+        if key not in found:
+            found[key] = format_value(value, *args)
+        return found[key]
+
+    return remembered
 
 
 def _money(spend: AdSpend, formatter: Formatter) -> str:
@@ -245,6 +291,32 @@ def _first_sentence(text: str, limit: int = 200) -> str:
     return sentence
 
 
+class PageMemo:
+    """Rendered pages of one kind kept by the live preview from one build to the next, by the
+    inputs they were made from. A public build keeps none and computes no key: hashing every
+    network for a throwaway dict costs seconds at 10,000."""
+
+    def __init__(self, store: dict | None) -> None:
+        self.store = store
+        self.used: set = set()
+
+    def page(self, key: Callable[..., Hashable], make: Callable[..., OutputPage], *inputs: Any) -> OutputPage:
+        """The kept page whose `key(*inputs)` is the same, else `make(*inputs)` (kept for the next build)."""
+        if self.store is None:
+            return make(*inputs)
+        found = key(*inputs)
+        self.used.add(found)
+        if found not in self.store:
+            self.store[found] = make(*inputs)
+        return self.store[found]
+
+    def forget_unused(self) -> None:
+        """Drop pages whose inputs this build no longer has."""
+        if self.store is not None:
+            for stale in set(self.store) - self.used:
+                del self.store[stale]
+
+
 @dataclass(frozen=True)
 class Renderer:
     site: Site
@@ -256,15 +328,36 @@ class Renderer:
     country_pages: frozenset[str]
     data: DataLinks
     memo: dict | None = None
+    templates: dict[str, jinja2.Template] = field(default_factory=dict)
+    """Templates fetched once per build (the environment checks each file's date at every fetch)."""
+    rows: dict[tuple[str, str], tuple[Operation, str]] = field(default_factory=dict)
+    """(network id, root) -> (the network, its operations-table row), for this build only."""
+    row_macros: dict[str, Callable[[Operation], str]] = field(default_factory=dict)
+    """root -> the `operation_row` macro of partials/operation_row.html, with that root."""
 
-    def memo_for(self, kind: str) -> dict:
-        """Rendered pages of one kind kept from the previous preview build (a throwaway dict
-        for a public build)."""
-        return {} if self.memo is None else self.memo.setdefault(kind, {})
+    def memo_for(self, kind: str) -> PageMemo:
+        """Rendered pages of one kind kept from the previous preview build (none for a public build)."""
+        return PageMemo(None if self.memo is None else self.memo.setdefault(kind, {}))
+
+    def template(self, name: str) -> jinja2.Template:
+        if name not in self.templates:
+            self.templates[name] = self.env.get_template(name)
+        return self.templates[name]
 
     def render(self, template: str, path: str, **context: Any) -> str:
         context.setdefault("root", _root(path))
-        return self.env.get_template(template).render(site=self.site, **context)
+        return self.template(template).render(site=self.site, operation_row=self.operation_row, **context)
+
+    def operation_row(self, op: Operation, root: str) -> str:
+        """A network's row in an operations table. Every page that lists the network (its report,
+        each country it was operated from or targeted) shows the same row: made once per depth."""
+        found = self.rows.get((op.id, root))
+        if found is None or found[0] is not op:
+            if root not in self.row_macros:
+                module = self.template("partials/operation_row.html").make_module({"root": root})
+                self.row_macros[root] = module.operation_row
+            found = self.rows[(op.id, root)] = (op, self.row_macros[root](op))
+        return found[1]
 
 
 def build_pages(
@@ -282,7 +375,7 @@ def build_pages(
     env_key = ("environment", str(templates), formatter.language)
     env = memo.get(env_key) if memo is not None else None
     if env is None:
-        env = make_environment(formatter, templates)
+        env = make_environment(formatter, templates, auto_reload=memo is not None)
         if memo is not None:
             memo[env_key] = env
     r = Renderer(
@@ -422,10 +515,13 @@ def citation(site: Site, title: str, url: str, year: int) -> str:
     return f"{site.platform} ({year}). {title}. {site.title}. {url} (accessed {site.today.isoformat()})."
 
 
+_BIBTEX_SPECIAL = str.maketrans("", "", "{}\\")
+"""BibTeX reads { } \\ specially: they are dropped rather than emit something that breaks parsing."""
+
+
 def bibtex(site: Site, title: str, url: str, year: int, key: str) -> str:
     def braced(text: str) -> str:
-        # BibTeX reads { } \\ specially; drop them rather than emit something that breaks parsing
-        return "".join(c for c in text if c not in "{}\\")
+        return text.translate(_BIBTEX_SPECIAL)
 
     return (
         f"@misc{{{key.replace('-', '_')},\n"
@@ -446,50 +542,65 @@ def _operation_pages(r: Renderer) -> list[OutputPage]:
     pages = []
     published = {p.name: p.published.year for p in site.periods}
     memo = r.memo_for("operations")
-    used: set = set()
     for index, op in enumerate(ops):
-        path = f"operations/{op.id}.md"
         year = published.get(op.period.name, op.period.end.year)
         previous = ops[index - 1] if index > 0 else None
         following = ops[index + 1] if index + 1 < len(ops) else None
         related = [by_id[i] for i in op.related if i in by_id]
-        key = (
-            op,
-            year,
-            previous and (previous.id, previous.title),
-            following and (following.id, following.title),
-            tuple((o.id, o.title, o.takedown) for o in related),
-            r.country_pages,
-            r.data.operation_json.get(op.id),
-            (site.today, site.title, site.platform, site.base_url),
-        )
-        used.add(key)
-        if key in memo:
-            pages.append(memo[key])
-            continue
-        page = OutputPage(
-            path,
-            op.title,
-            _first_sentence(op.summary),
-            r.render(
-                "operation.html",
-                path,
-                op=op,
-                summary=r.markdown.render(op.summary),
-                related=related,
-                country_pages=r.country_pages,
-                citation=citation(site, op.title, f"{site.base_url}operations/{op.id}/", year),
-                bibtex=bibtex(site, op.title, f"{site.base_url}operations/{op.id}/", year, op.id),
-                json_path=r.data.operation_json.get(op.id),
-                previous=previous,
-                next=following,
-            ),
-        )
-        memo[key] = page
-        pages.append(page)
-    for stale in set(memo) - used:
-        del memo[stale]
+        pages.append(memo.page(_operation_key, _operation_page, r, op, year, related, previous, following))
+    memo.forget_unused()
     return pages
+
+
+def _operation_key(
+    r: Renderer,
+    op: Operation,
+    year: int,
+    related: list[Operation],
+    previous: Operation | None,
+    following: Operation | None,
+) -> Hashable:
+    """Everything a network's page shows: an edit to any of it makes the page again."""
+    site = r.site
+    return (
+        op,
+        year,
+        previous and (previous.id, previous.title),
+        following and (following.id, following.title),
+        tuple((o.id, o.title, o.takedown) for o in related),
+        r.country_pages,
+        r.data.operation_json.get(op.id),
+        (site.today, site.title, site.platform, site.base_url),
+    )
+
+
+def _operation_page(
+    r: Renderer,
+    op: Operation,
+    year: int,
+    related: list[Operation],
+    previous: Operation | None,
+    following: Operation | None,
+) -> OutputPage:
+    site, path = r.site, f"operations/{op.id}.md"
+    return OutputPage(
+        path,
+        op.title,
+        _first_sentence(op.summary),
+        r.render(
+            "operation.html",
+            path,
+            op=op,
+            summary=r.markdown.render(op.summary),
+            related=related,
+            country_pages=r.country_pages,
+            citation=citation(site, op.title, f"{site.base_url}operations/{op.id}/", year),
+            bibtex=bibtex(site, op.title, f"{site.base_url}operations/{op.id}/", year, op.id),
+            json_path=r.data.operation_json.get(op.id),
+            previous=previous,
+            next=following,
+        ),
+    )
 
 
 def _country_pages(r: Renderer) -> list[OutputPage]:
@@ -503,24 +614,27 @@ def _country_pages(r: Renderer) -> list[OutputPage]:
         )
     ]
     memo = r.memo_for("countries")
-    used: set = set()
     for country in r.figures.countries:
-        path = f"countries/{country.code.lower()}.md"
         charts = r.charts.countries.get(country.code, ())
-        key = (country, tuple(c.svg_path for c in charts), r.site.today, r.site.title)
-        used.add(key)
-        if key not in memo:
-            name = r.formatter.country(country.code)
-            memo[key] = OutputPage(
-                path,
-                name,
-                _("Networks operated from or targeting %(country)s.") % {"country": name},
-                r.render("country.html", path, figures=country, name=name, charts=charts),
-            )
-        pages.append(memo[key])
-    for stale in set(memo) - used:
-        del memo[stale]
+        pages.append(memo.page(_country_key, _country_page, r, country, charts))
+    memo.forget_unused()
     return pages
+
+
+def _country_key(r: Renderer, country: CountryFigures, charts: tuple) -> Hashable:
+    return (country, tuple(c.svg_path for c in charts), r.site.today, r.site.title)
+
+
+def _country_page(r: Renderer, country: CountryFigures, charts: tuple) -> OutputPage:
+    _ = r.formatter.gettext
+    path = f"countries/{country.code.lower()}.md"
+    name = r.formatter.country(country.code)
+    return OutputPage(
+        path,
+        name,
+        _("Networks operated from or targeting %(country)s.") % {"country": name},
+        r.render("country.html", path, figures=country, name=name, charts=charts),
+    )
 
 
 def _navigation(site: Site, formatter: Formatter) -> list[Any]:
