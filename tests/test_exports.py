@@ -23,7 +23,7 @@ import stix2
 from generator.aggregate import Figures, aggregate
 from generator.exports import Exports, build_exports, human_size
 from generator.exports.csv import COLUMNS, CSV_COLUMNS
-from generator.exports.stix import NAMESPACE
+from generator.exports.stix import NAMESPACE, uuid5_text
 from generator.i18n import Formatter
 from generator.model import Site, build_model
 from generator.schema import OPERATION, SURFACES, json_schema
@@ -451,6 +451,14 @@ def test_stix_ids_are_uuid5_of_the_type_and_the_network_id(full) -> None:
     assert found == {
         op.title: f"campaign--{uuid.uuid5(NAMESPACE, f'campaign|{site.base_url}|{op.id}')}" for op in site.operations
     }
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["", "campaign|https://example.org/|2024-05-ir-uk-us", "location|https://x.example/|é 中 🙂 \u2028", "x" * 5000],
+)
+def test_stix_ids_are_made_as_the_uuid_module_makes_them(name: str) -> None:
+    assert uuid5_text(name) == str(uuid.uuid5(NAMESPACE, name))
 
 
 # Atom feeds

@@ -21,18 +21,32 @@ FORMAT = "JSON"
 _JSON_COLUMNS = tuple((i, c.json) for i, c in enumerate(COLUMNS) if c.json)
 
 
+def _layout() -> tuple[tuple[str, int | tuple[tuple[str, int], ...]], ...]:
+    """A network object's keys in order, each with the index of its value in `Job.values`, or,
+    for a nested object (`surfaces`, `attribution`...), its own keys and indexes."""
+    keys: dict[str, Any] = {}
+    for index, where in _JSON_COLUMNS:
+        assert len(where) <= 2, where  # one level of nesting, as in the record format
+        if len(where) == 1:
+            keys[where[0]] = index
+        else:
+            keys.setdefault(where[0], []).append((where[1], index))
+    return tuple((key, found if isinstance(found, int) else tuple(found)) for key, found in keys.items())
+
+
+_LAYOUT = _layout()
+
+
 def network(job: Job, op: Operation) -> dict[str, Any]:
     """One network as a JSON object; a nested object with nothing disclosed becomes `null`."""
     values = job.values[op.id]
     out: dict[str, Any] = {}
-    for index, where in _JSON_COLUMNS:
-        target = out
-        for key in where[:-1]:
-            target = target.setdefault(key, {})
-        target[where[-1]] = values[index]
-    for key, value in out.items():
-        if isinstance(value, dict) and all(v is None for v in value.values()):
-            out[key] = None
+    for key, where in _LAYOUT:
+        if isinstance(where, int):
+            out[key] = values[where]
+        else:
+            nested = {name: values[index] for name, index in where}
+            out[key] = None if all(value is None for value in nested.values()) else nested
     return out
 
 
@@ -42,7 +56,11 @@ def dump(document: dict[str, Any]) -> bytes:
 
 
 def compact(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _COMPACT.encode(value)
+
+
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+"""One encoder for every value (`json.dumps` with options builds a new one per call)."""
 
 
 def one_per_line(head: dict[str, Any], key: str, items: Sequence[str]) -> bytes:
@@ -62,8 +80,7 @@ def document(job: Job, lines: Mapping[str, str], operations: Sequence[Operation]
 def render(job: Job, earlier: Mapping[str, Output]) -> Iterator[Output]:
     site, formatter = job.site, job.formatter
     _ = formatter.gettext
-    networks = {op.id: network(job, op) for op in site.operations}
-    lines = {op_id: compact(value) for op_id, value in networks.items()}
+    lines = {op.id: compact(network(job, op)) for op in site.operations}
     yield Output(
         "data/networks.json",
         document(job, lines, site.operations),
@@ -92,9 +109,11 @@ def render(job: Job, earlier: Mapping[str, Output]) -> Iterator[Output]:
             scope="period",
             key=period.name,
         )
+    site_info = compact(job.site_info())
     for op in site.operations:
-        # No "generated" date: a network's file changes only when the network does.
-        data = (compact({"site": job.site_info(), "network": networks[op.id]}) + "\n").encode("utf-8")
+        # No "generated" date: a network's file changes only when the network does. The network
+        # is already encoded: `{"site":…,"network":…}` is spliced as `compact` would write it.
+        data = f'{{"site":{site_info},"network":{lines[op.id]}}}\n'.encode()
         yield Output(f"data/networks/{op.id}.json", data, FORMAT, 1, op.title, scope="network", key=op.id)
         for old in op.previous_ids:
             # A renamed network's data stays at its old address too (its content names the new id).

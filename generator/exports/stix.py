@@ -8,6 +8,8 @@ publication and correction dates (never the clock), so a rebuild gives byte-iden
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import uuid
 from collections.abc import Iterator, Mapping
@@ -46,11 +48,32 @@ _TYPE_ORDER = ("identity", "campaign", "location", "attack-pattern", "threat-act
 
 def stix_id(kind: str, job: Job, key: str) -> str:
     """`<type>--<uuid5>` of the type, the site and a stable key: the same object, the same id."""
-    return f"{kind}--{uuid.uuid5(NAMESPACE, f'{kind}|{job.site.base_url}|{key}')}"
+    return f"{kind}--{uuid5_text(f'{kind}|{job.site.base_url}|{key}')}"
 
 
+def uuid5_text(name: str) -> str:
+    """`str(uuid.uuid5(NAMESPACE, name))`, without building a UUID object: a bundle names tens of
+    thousands of relationships, and the object's checks cost more than the SHA-1."""
+    digest = hashlib.sha1(_NAMESPACE_BYTES + name.encode("utf-8")).digest()
+    value = int.from_bytes(digest[:16], "big") & _KEEP | _VERSION_5_RFC_4122
+    text = f"{value:032x}"
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+
+
+_NAMESPACE_BYTES = NAMESPACE.bytes
+_KEEP = ~((0xC000 << 48) | (0xF000 << 64))
+"""Every bit of the hash but the variant's two and the version's four (as `uuid.UUID` sets them)."""
+_VERSION_5_RFC_4122 = (0x8000 << 48) | (5 << 76)
+
+
+@functools.lru_cache(maxsize=4096)
 def timestamp(day: date, end: bool = False) -> str:
+    # kept: a bundle dates its tens of thousands of objects with a few report days
     return f"{day.isoformat()}T{'23:59:59.999' if end else '00:00:00.000'}Z"
+
+
+_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+"""One encoder for every object (`json.dumps` with options builds a new one per call)."""
 
 
 class Bundle:
@@ -59,6 +82,10 @@ class Bundle:
     def __init__(self, job: Job) -> None:
         self.job = job
         self.objects: dict[str, dict[str, Any]] = {}
+        self.ids: dict[tuple[str, str], str] = {}
+        """(type, key) -> id: places, techniques and actors recur in many networks."""
+        self.places: dict[str, dict[str, str]] = {}
+        """Code -> a location's name and country or region."""
         first = min(job.published.values(), default=job.site.today)
         self.identity = self.add(
             "identity",
@@ -70,7 +97,9 @@ class Bundle:
         )
 
     def add(self, kind: str, key: str, day: date, **properties: Any) -> str:
-        object_id = stix_id(kind, self.job, key)
+        object_id = self.ids.get((kind, key))
+        if object_id is None:
+            object_id = self.ids[(kind, key)] = stix_id(kind, self.job, key)
         found = self.objects.get(object_id)
         if found is not None:
             if timestamp(day) < found["created"]:
@@ -103,15 +132,17 @@ class Bundle:
     def place(self, code: str, day: date) -> str | None:
         if code in ("global", "unknown"):
             return None
-        name = self.job.formatter.country(code)
-        if code in REGIONS:
-            return self.add("location", code, day, name=name, region=REGIONS[code])
-        return self.add("location", code, day, name=name, country=code)
+        if code not in self.places:
+            name = self.job.formatter.country(code)
+            self.places[code] = (
+                {"name": name, "region": REGIONS[code]} if code in REGIONS else {"name": name, "country": code}
+            )
+        return self.add("location", code, day, **self.places[code])
 
     def serialise(self) -> bytes:
         """The bundle with one object per line, keys sorted: deterministic and diffable."""
         objects = sorted(self.objects.values(), key=lambda o: (_TYPE_ORDER.index(o["type"]), o["id"]))
-        lines = [json.dumps(o, sort_keys=True, ensure_ascii=False, separators=(",", ":")) for o in objects]
+        lines = [_ENCODER.encode(o) for o in objects]
         return one_per_line({"type": "bundle", "id": stix_id("bundle", self.job, "bundle")}, "objects", lines)
 
 
