@@ -280,15 +280,15 @@ def run_shell(
                 output.keep(relative)
                 continue
             output.write(relative, html.encode("utf-8", "xmlcharrefreplace"))  # as MkDocs writes pages
-            if search:
-                search.add(relative, html)
+        files = sorted(tree.files.items())
+        for path, data in files:
+            if path.endswith(".html"):  # redirects: every page is in place before Pagefind reads them
+                output.write(path, data)
         if search:
-            for page in plan.theme_pages:
-                relative = url_of(page.path) + "index.html"
-                search.add(relative, (out / relative).read_text(encoding="utf-8"))
-            search.start()  # Pagefind indexes while the other files are written
-        for path, data in sorted(tree.files.items()):
-            output.write(path, data)
+            search.start(out)  # Pagefind indexes while the other files are written
+        for path, data in files:
+            if not path.endswith(".html"):
+                output.write(path, data)
         output.remove_stale()
         slim_theme_stylesheets(out, settings["theme"], site.language)
         compact_shell_assets(out)
