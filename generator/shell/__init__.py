@@ -208,78 +208,46 @@ def run_shell(
     `preview`, `work` and `out` are reused between builds and `written` carries what the last one
     wrote: only pages whose source changed are rendered again (MkDocs' dirty build), stamped pages
     only when their values or frame changed, and no search index is made."""
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import Abort
-
     written = {} if written is None else written
     docs = work / "docs"
     theme_dir = merge_theme(site, work / "theme")
-    look = _fingerprint(theme_dir) if preview else None
-    if preview and written.get("look") != look:  # a template or override changed: every page shows it
-        written.clear()
+    if preview and written.get("look") != (look := _fingerprint(theme_dir)):
+        written.clear()  # a template or an override changed: every page shows it
         written["look"] = look
     dirty = preview and out.is_dir() and bool(written.get("out"))
-    in_sidebar = set(_nav_paths(tree.nav))
     memo = written.setdefault("values", {}) if preview else None
-    plan = Stamping.plan(tree.pages, in_sidebar, site.base_url, enabled=stamp, memo=memo)
+    plan = Stamping.plan(tree.pages, set(_nav_paths(tree.nav)), site.base_url, enabled=stamp, memo=memo)
     removed = write_page_tree(tree, docs, theme_dir / "assets", written.setdefault("docs", {}), plan.theme_pages)
     output = Output(out, previous=previous, memo=written.setdefault("out", {}) if preview else None)
     for page in plan.theme_pages:
-        output.claim(url_of(page.path) + "index.html" if page.path.endswith(".md") else page.path)
+        output.claim(url_of(page.path) + "index.html")
     if preview:
-        # A dirty build never deletes: remove the output of every page that left MkDocs' sources
-        # (stamped pages and files are removed by `Output`). The sample pages are rendered again,
-        # so that each build makes its frames afresh.
+        # A dirty build never deletes: remove the output of what left MkDocs' sources (stamped
+        # pages and files are removed by `Output`), and of the samples, so that MkDocs renders
+        # them again and each build makes its frames afresh.
         for path in removed + sorted(plan.samples):
-            if path.endswith(".md") and url_of(path) + "index.html" not in output.paths or path in plan.samples:
-                target = out / url_of(path) / "index.html"
-                target.unlink(missing_ok=True)
-    config_path = work / "mkdocs.yml"
+            (out / (url_of(path) + "index.html" if path.endswith(".md") else path)).unlink(missing_ok=True)
     settings = mkdocs_config(site, tree, docs, out, theme_dir)
     if preview:
         settings["strict"] = False  # MkDocs warns about every dirty build
+    config_path = work / "mkdocs.yml"
     config_path.write_text(yaml.safe_dump(settings, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    stamper = StampedPages(plan)
-    if preview:
-        templates = written.setdefault("templates", MemoryBytecodeCache())
-    elif compiled is not None:
-        compiled.mkdir(parents=True, exist_ok=True)
-        templates = jinja2.FileSystemBytecodeCache(str(compiled))
-    else:
-        templates = None
-    collector = _Collector()
-    logger = logging.getLogger("mkdocs")
-    logger.addHandler(collector)
-    try:
-        config = load_config(str(config_path))
-        config.plugins["transparency-prebuilt-html"] = PrebuiltHtml()  # type: ignore[assignment]
-        config.plugins["transparency-compiled-templates"] = CompiledTemplates(templates)  # type: ignore[assignment]
-        config.plugins["transparency-stamped-pages"] = stamper  # type: ignore[assignment]
-        config.plugins["transparency-finished-pages"] = FinishedPages()  # type: ignore[assignment]
-        with _build_epoch(site):
-            build(config, dirty=dirty)
-    except Abort:
-        pass  # strict mode stopped on warnings: they are in the collector, returned below
-    finally:
-        logger.removeHandler(collector)
-    if collector.messages:
-        return ShellResult(tuple(collector.messages))
+    plugins = {
+        "transparency-prebuilt-html": PrebuiltHtml(),
+        "transparency-compiled-templates": CompiledTemplates(_bytecode_cache(preview, written, compiled)),
+        "transparency-stamped-pages": StampedPages(plan),
+        "transparency-finished-pages": FinishedPages(),
+    }
+    warnings = _run_mkdocs(config_path, plugins, site, dirty)
+    if warnings:
+        return ShellResult(warnings)
     if plan.failed:  # a stamped page would differ from the theme's rendering: let the theme render all
         return run_shell(
             site, tree, work, out, preview=preview, written=written, previous=previous, stamp=False, compiled=compiled
         )
     search = None if preview else SearchIndex(work)
     try:
-        stamped_memo = written.setdefault("stamped", {}) if preview else None
-        for page in plan.theme_pages if preview else ():
-            stamped_memo.pop(page.path, None)  # type: ignore[union-attr]  # MkDocs writes it this time
-        for page, html in plan.pages(stamped_memo):
-            relative = url_of(page.path) + "index.html"
-            if html is None:  # the preview wrote this very page last time
-                output.keep(relative)
-                continue
-            output.write(relative, html.encode("utf-8", "xmlcharrefreplace"))  # as MkDocs writes pages
+        _write_stamped(plan, output, written.setdefault("stamped", {}) if preview else None)
         files = sorted(tree.files.items())
         for path, data in files:
             if path.endswith(".html"):  # redirects: every page is in place before Pagefind reads them
@@ -298,6 +266,50 @@ def run_shell(
         if search:
             search.close()
     return ShellResult((), stamped=len(plan.stamped), checked=plan.checked, written=output)
+
+
+def _run_mkdocs(config_path: Path, plugins: dict[str, Any], site: Site, dirty: bool) -> tuple[str, ...]:
+    """MkDocs' build with our plugins; the warnings it logged (strict: any stops it)."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort
+
+    collector = _Collector()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(collector)
+    try:
+        config = load_config(str(config_path))
+        for name, plugin in plugins.items():
+            config.plugins[name] = plugin
+        with _build_epoch(site):
+            build(config, dirty=dirty)
+    except Abort:
+        pass  # strict mode stopped on warnings: they are in the collector
+    finally:
+        logger.removeHandler(collector)
+    return tuple(collector.messages)
+
+
+def _bytecode_cache(preview: bool, written: dict, compiled: Path | None) -> jinja2.BytecodeCache | None:
+    if preview:
+        return written.setdefault("templates", MemoryBytecodeCache())
+    if compiled is None:
+        return None
+    compiled.mkdir(parents=True, exist_ok=True)
+    return jinja2.FileSystemBytecodeCache(str(compiled))
+
+
+def _write_stamped(plan: Stamping, output: Output, memo: dict | None) -> None:
+    """Every stamped page into `output`; `memo` is the preview's record of what it stamped."""
+    if memo is not None:
+        for page in plan.theme_pages:
+            memo.pop(page.path, None)  # MkDocs writes it this time
+    for page, html in plan.pages(memo):
+        relative = url_of(page.path) + "index.html"
+        if html is None:  # the preview wrote this very page last time
+            output.keep(relative)
+        else:
+            output.write(relative, html.encode("utf-8", "xmlcharrefreplace"))  # as MkDocs writes pages
 
 
 def _fingerprint(folder: Path) -> str:
