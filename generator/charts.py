@@ -8,14 +8,19 @@ Takes `model.Site`, `aggregate.Figures`, an `i18n.Formatter` and a `ChartRendere
 from __future__ import annotations
 
 import copy
+import ctypes
 import functools
 import hashlib
 import json
+import multiprocessing
 import os
 import re
+import signal
+import sys
 import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -55,6 +60,9 @@ TOP_ORIGINS = 15
 TOP_MATRIX = 20
 TOP_NETWORKS = 10
 SVG_DIR = "assets/charts"
+PARALLEL_FROM = 8
+"""Charts to render before rendering moves to worker processes: each worker starts its own
+vl-convert (~0.5 s), which only pays when there are more than a handful."""
 MAX_PERIOD_LABELS = 8
 """Period axes label every n-th period beyond this many (vl-convert measures each label: ~1 ms)."""
 PERIOD_LABEL_STEPS = {
@@ -106,52 +114,132 @@ def spec_json(spec: dict) -> str:
 
 
 def spec_hash(spec: dict) -> str:
-    return hashlib.sha256(spec_json(spec).encode("utf-8")).hexdigest()[:16]
+    return _text_hash(spec_json(spec))
+
+
+def _text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 _GRADIENT_ID = re.compile(r"gradient_\d+")
 
 
-def render_chart_svg(spec: dict) -> bytes:
-    svg = vl_convert.vegalite_to_svg(spec_json(spec))
+def render_chart_svg(text: str) -> bytes:
+    """The SVG of a spec given as its canonical text (`spec_json`)."""
+    svg = vl_convert.vegalite_to_svg(text)
     # vl-convert numbers gradients with a per-process counter; renumber them per chart so the
-    # same spec always gives the same bytes.
+    # same spec always gives the same bytes, whichever process rendered it and after what.
     numbers: dict[str, str] = {}
     svg = _GRADIENT_ID.sub(lambda m: numbers.setdefault(m.group(0), f"gradient_{len(numbers)}"), svg)
     return svg.encode("utf-8")
 
 
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def _can_fork() -> bool:
+    """Whether this process may fork workers: on Linux, and only while it runs a single thread. A
+    child gets only the forking thread, so a lock another thread held stays locked in it; and once
+    vl-convert has started here its engine runs in threads of its own, which a child would wait for
+    forever."""
+    return sys.platform == "linux" and len(os.listdir("/proc/self/task")) == 1
+
+
+def _die_with(parent: int) -> None:
+    """Starts a worker: a worker outliving a killed build would wait for charts forever."""
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
+
+
 class ChartRenderer:
     """Renders Vega-Lite specs to SVG, keeping each in `cache_dir/<hash>.svg` so that a chart whose
-    spec has not changed is never rendered again (vl-convert costs ~20 ms a chart, 0.5 s to start)."""
+    spec has not changed is never rendered again (vl-convert costs ~35 ms a chart, 0.5 s to start).
 
-    def __init__(self, cache_dir: Path) -> None:
+    vl-convert holds the GIL and runs one chart at a time, so threads gain nothing: when more than
+    `parallel_from` charts are missing from the cache, they are rendered by `workers` forked
+    processes (one per CPU by default), while the remaining specs are still being drawn. Fewer
+    charts, or a process that cannot fork safely (see `_can_fork`), render here, in turn. Either
+    way each chart's bytes depend only on its spec."""
+
+    def __init__(self, cache_dir: Path, workers: int | None = None, parallel_from: int = PARALLEL_FROM) -> None:
         self.cache_dir = cache_dir
+        self.workers = _cpus() if workers is None else workers
+        """Processes to render in when there are many charts; 1 renders every chart here."""
+        self.parallel_from = parallel_from
         self.rendered = 0
         """SVGs rendered by vl-convert in this run."""
         self.reused = 0
         """SVGs read from the cache in this run."""
+        self.processes = 0
+        """Worker processes started in this run."""
         self._done: dict[str, bytes] = {}
+        """Hash -> SVG bytes of the charts read from the cache or rendered so far."""
+        self._missing: dict[str, str] = {}
+        """Hash -> canonical text of the specs still to render, in the order they were asked for."""
+        self._pool: ProcessPoolExecutor | None = None
+        self._futures: dict[str, Future[bytes]] = {}
 
-    def svg(self, spec: dict) -> tuple[str, bytes]:
-        """(svg_path, SVG bytes) for the spec; renders only when the cache has no copy."""
-        key = spec_hash(spec)
-        path = f"{SVG_DIR}/{key}.svg"
-        if key in self._done:  # the same chart twice in one build: counted once
-            return path, self._done[key]
-        cached = self.cache_dir / f"{key}.svg"
+    def svg_path(self, spec: dict) -> str:
+        """The site-relative path of the spec's SVG. Reads it from the cache, or has it rendered:
+        `svgs()` gives the bytes."""
+        text = spec_json(spec)
+        key = _text_hash(text)
+        if key not in self._done and key not in self._missing:  # the same chart twice: counted once
+            try:
+                data = (self.cache_dir / f"{key}.svg").read_bytes()
+            except FileNotFoundError:
+                data = b""
+            if data.startswith(b"<svg"):
+                self._done[key] = data
+                self.reused += 1
+            else:
+                self._render_later(key, text)
+        return f"{SVG_DIR}/{key}.svg"
+
+    def svgs(self) -> dict[str, bytes]:
+        """svg_path -> SVG bytes of every spec asked for, once the missing ones are rendered (and
+        written to the cache)."""
         try:
-            data = cached.read_bytes()
-        except FileNotFoundError:
-            data = b""
-        if data.startswith(b"<svg"):
-            self.reused += 1
-        else:
-            data = render_chart_svg(spec)
-            self._write(cached, data)
-            self.rendered += 1
-        self._done[key] = data
-        return path, data
+            for key, text in self._missing.items():
+                future = self._futures.get(key)
+                data = future.result() if future else render_chart_svg(text)
+                self._write(self.cache_dir / f"{key}.svg", data)
+                self._done[key] = data
+                self.rendered += 1
+            self._missing.clear()
+        finally:
+            self.close()
+        return {f"{SVG_DIR}/{key}.svg": data for key, data in self._done.items()}
+
+    def close(self) -> None:
+        """Stops the worker processes, if any (dropping charts not yet rendered)."""
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+            self._futures.clear()
+
+    def _render_later(self, key: str, text: str) -> None:
+        """Queues a spec; hands it to the workers, started once there are enough charts to render."""
+        self._missing[key] = text
+        if self._pool is not None:
+            self._futures[key] = self._pool.submit(render_chart_svg, text)
+        elif len(self._missing) > self.parallel_from and self.workers > 1 and _can_fork():
+            # Forked, not spawned: a worker starts in ~1 ms with everything imported, and runs
+            # nothing of the parent's __main__.
+            self._pool = ProcessPoolExecutor(
+                self.workers,
+                mp_context=multiprocessing.get_context("fork"),
+                initializer=_die_with,
+                initargs=(os.getpid(),),
+            )
+            self.processes += self.workers
+            self._futures = {k: self._pool.submit(render_chart_svg, spec) for k, spec in self._missing.items()}
 
     def _write(self, target: Path, data: bytes) -> None:
         # Written aside and renamed, so an interrupted build never leaves half an SVG in the cache.
@@ -174,43 +262,51 @@ def build_charts(
     draw = _Drawing(site, formatter, renderer)
     memo = {} if memo is None else memo
     used: set = set()
+    made: dict[tuple, Chart | None] = {}
+    """Charts drawn in this run, remembered with their SVGs once those are rendered."""
+    remembered_svgs: dict[str, bytes] = {}
 
     def remembered(key: tuple, make: Callable[[], Chart | None]) -> Chart | None:
         key = (*key, draw.chronological, formatter.language)
         used.add(key)
         if key not in memo:
-            chart = make()
-            memo[key] = (chart, draw.files.get(chart.svg_path) if chart else None)
+            made[key] = make()
+            return made[key]
         chart, svg = memo[key]
         if chart is not None:
-            draw.files[chart.svg_path] = svg
+            remembered_svgs[chart.svg_path] = svg
         return chart
 
-    # Altair validates every object as it is made and every spec again, which costs more than
-    # rendering (~25 ms a chart); tests validate each spec against the Vega-Lite schema instead.
-    with debug_mode(False):
-        home = [
-            accounts_by_period(draw, figures),
-            followers_by_period(draw, figures),
-            networks_by_origin(draw, figures),
-            origin_target_matrix(draw, figures),
-        ]
-        periods: dict[str, tuple[Chart, ...]] = {}
-        for period_figures in sorted(figures.periods, key=lambda p: p.period.name):
-            chart = remembered(("period", period_figures), lambda pf=period_figures: accounts_by_network(draw, pf))
-            if chart:
-                periods[period_figures.period.name] = (chart,)
-        countries = {
-            country.code: (remembered(("country", country), lambda c=country: country_trend(draw, c)),)
-            for country in figures.countries
-        }
+    try:
+        # Altair validates every object as it is made and every spec again, which costs more than
+        # rendering (~25 ms a chart); tests validate each spec against the Vega-Lite schema instead.
+        with debug_mode(False):
+            home = [
+                accounts_by_period(draw, figures),
+                followers_by_period(draw, figures),
+                networks_by_origin(draw, figures),
+                origin_target_matrix(draw, figures),
+            ]
+            periods: dict[str, tuple[Chart, ...]] = {}
+            for period_figures in sorted(figures.periods, key=lambda p: p.period.name):
+                chart = remembered(("period", period_figures), lambda pf=period_figures: accounts_by_network(draw, pf))
+                if chart:
+                    periods[period_figures.period.name] = (chart,)
+            countries = {
+                country.code: (remembered(("country", country), lambda c=country: country_trend(draw, c)),)
+                for country in figures.countries
+            }
+        files = {**remembered_svgs, **renderer.svgs()}
+    finally:
+        renderer.close()
     for stale in set(memo) - used:
         del memo[stale]
+    memo.update({key: (chart, files[chart.svg_path] if chart else None) for key, chart in made.items()})
     return ChartSet(
         home=tuple(chart for chart in home if chart),
         periods=periods,
         countries=countries,
-        files=dict(sorted(draw.files.items())),
+        files=dict(sorted(files.items())),
     )
 
 
@@ -221,7 +317,6 @@ class _Drawing:
         self.site = site
         self.f = formatter
         self.renderer = renderer
-        self.files: dict[str, bytes] = {}
         self.label = {p.name: formatter.span(p.span) for p in site.periods}
         """Period name -> its label on axes and in tables (`Q1 2024`)."""
         self.chronological = tuple(self.label[p.name] for p in reversed(site.periods))
@@ -262,9 +357,7 @@ class _Drawing:
         if spec.get("data") != {"values": []}:
             raise ValueError(f"chart {slug} must be built on NO_DATA")
         spec["data"] = {"values": values}
-        svg_path, data = self.renderer.svg(spec)
-        self.files[svg_path] = data
-        return Chart(slug, title, caption, summary, svg_path, columns, tuple(rows), spec)
+        return Chart(slug, title, caption, summary, self.renderer.svg_path(spec), columns, tuple(rows), spec)
 
 
 def _config(formatter: Formatter) -> dict[str, Any]:

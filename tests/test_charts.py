@@ -6,6 +6,9 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
+import sys
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -17,6 +20,7 @@ from generator.aggregate import Figures, aggregate
 from generator.charts import (
     HEAT_HIGH,
     HEAT_LOW,
+    PARALLEL_FROM,
     TOP_NETWORKS,
     Chart,
     ChartRenderer,
@@ -44,11 +48,39 @@ def site_of(content: Path) -> tuple[Site, Figures]:
     return site, aggregate(site)
 
 
-def charts_of(content: Path, cache: Path, language: str | None = None) -> tuple[Site, Figures, ChartSet, ChartRenderer]:
+def charts_of(
+    content: Path, cache: Path, language: str | None = None, **renderer_options: int
+) -> tuple[Site, Figures, ChartSet, ChartRenderer]:
     site, figures = site_of(content)
-    renderer = ChartRenderer(cache)
+    renderer = ChartRenderer(cache, **renderer_options)
     charts = build_charts(site, figures, Formatter(language or site.language), renderer)
     return site, figures, charts, renderer
+
+
+FRESH_CHARTS = """
+import json, sys
+from pathlib import Path
+from tests.test_charts import charts_of
+_, _, charts, renderer = charts_of(Path(sys.argv[1]), Path(sys.argv[2]), **json.loads(sys.argv[3]))
+files = {path: svg.decode("utf-8") for path, svg in charts.files.items()}
+print(json.dumps({"rendered": renderer.rendered, "processes": renderer.processes, "files": files}))
+"""
+
+
+def charts_in_a_fresh_process(content: Path, cache: Path, **renderer_options: int) -> dict:
+    """`charts_of` in a new interpreter, which forks its workers when there are enough charts to render:
+    this one has most likely started vl-convert's threads already, and then never forks."""
+    done = subprocess.run(
+        [sys.executable, "-c", FRESH_CHARTS, str(content), str(cache), json.dumps(renderer_options)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=600,  # a child waiting for ever fails the test instead of hanging the run
+    )
+    report = json.loads(done.stdout)
+    report["files"] = {path: svg.encode("utf-8") for path, svg in report["files"].items()}
+    return report
 
 
 def every_chart(charts: ChartSet) -> list[Chart]:
@@ -278,6 +310,65 @@ def test_a_spoilt_cache_file_is_rendered_again(meta, tmp_path):
     _, _, again, renderer = charts_of(REPO / "content", copy)
     assert renderer.rendered == 1
     assert again.files == first.files
+
+
+def test_charts_rendered_by_worker_processes_are_byte_for_byte_those_rendered_in_turn(tmp_path):
+    # Other charts first, so that whatever vl-convert counts per process has moved on here.
+    charts_of(write_content(tmp_path), tmp_path / "other", workers=1)
+    _, _, in_turn, renderer = charts_of(REPO / "examples" / "tiktok", tmp_path / "in-turn", workers=1)
+    assert renderer.processes == 0
+    forked = charts_in_a_fresh_process(REPO / "examples" / "tiktok", tmp_path / "forked", workers=2, parallel_from=0)
+    assert forked["processes"] == 2
+    assert forked["rendered"] == len(in_turn.files) > 20
+    assert list(forked["files"]) == list(in_turn.files)
+    assert forked["files"] == in_turn.files
+    for path, svg in in_turn.files.items():
+        name = path.rsplit("/", 1)[1]
+        assert (tmp_path / "forked" / name).read_bytes() == (tmp_path / "in-turn" / name).read_bytes() == svg
+
+
+def test_a_rebuild_with_the_same_cache_starts_no_process(meta, tmp_path):
+    _, _, first, cache = meta
+    again = charts_in_a_fresh_process(REPO / "content", shutil.copytree(cache, tmp_path / "cache"), parallel_from=0)
+    assert again["processes"] == 0
+    assert again["rendered"] == 0
+    assert again["files"] == first.files
+
+
+def test_a_handful_of_charts_to_render_are_rendered_without_starting_a_process(meta, tmp_path):
+    _, _, first, cache = meta
+    copy = shutil.copytree(cache, tmp_path / "cache")
+    for path in list(first.files)[:PARALLEL_FROM]:
+        (copy / path.rsplit("/", 1)[1]).unlink()
+    again = charts_in_a_fresh_process(REPO / "content", copy)
+    assert again["processes"] == 0
+    assert again["rendered"] == PARALLEL_FROM
+    assert again["files"] == first.files
+
+
+def test_a_process_running_other_threads_renders_every_chart_itself(tmp_path):
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        _, _, charts, renderer = charts_of(REPO / "examples" / "tiktok", tmp_path / "cache", workers=2, parallel_from=0)
+    finally:
+        stop.set()
+        other.join()
+    assert renderer.processes == 0
+    assert renderer.rendered == len(charts.files)
+
+
+def test_the_preview_memo_gives_back_period_and_country_charts_with_their_svgs(tmp_path):
+    site, figures = site_of(REPO / "examples" / "tiktok")
+    formatter = Formatter(site.language)
+    memo: dict = {}
+    first = build_charts(site, figures, formatter, ChartRenderer(tmp_path / "cache"), memo)
+    renderer = ChartRenderer(tmp_path / "cache")
+    again = build_charts(site, figures, formatter, renderer, memo)
+    assert again == first
+    assert renderer.reused == len({chart.svg_path for chart in first.home})
+    assert renderer.rendered == 0
 
 
 FOLLOWERS = ("2018/2018-08-ir-liberty-front-press.yaml", "followers: 155000", "followers: 155100")
