@@ -100,7 +100,6 @@ def _build_site(
         return result
 
     from generator.aggregate import aggregate
-    from generator.charts import ChartRenderer, build_charts
     from generator.exports import build_exports
     from generator.exports.csv import CSV_COLUMNS
     from generator.i18n import Formatter
@@ -114,10 +113,12 @@ def _build_site(
     figures = aggregate(site)
     timer.lap("aggregate", f"{len(figures.countries)} countries")
     formatter = Formatter(site.language)
-    renderer = ChartRenderer(cache_dir or out.resolve().parent / ".cache" / "charts")
-    charts = build_charts(site, figures, formatter, renderer, memo=state.setdefault("charts", {}) if preview else None)
-    result.counts.update(charts_rendered=renderer.rendered, charts_reused=renderer.reused)
-    timer.lap("charts", f"{renderer.rendered} rendered, {renderer.reused} from cache")
+    chart_cache = cache_dir or out.resolve().parent / ".cache" / "charts"
+    charts, rendered, reused = _charts(
+        site, figures, formatter, chart_cache, content, today, state if preview else None
+    )
+    result.counts.update(charts_rendered=rendered, charts_reused=reused)
+    timer.lap("charts", f"{rendered} rendered, {reused} from cache")
     exports = build_exports(site, figures, formatter)
     timer.lap("exports", f"{len(exports.files)} files")
     data = DataLinks(
@@ -148,7 +149,7 @@ def _build_site(
     with tempfile.TemporaryDirectory(prefix=f".{out.name}-build-{os.getpid()}-", dir=out.parent) as work:
         staged = Path(work) / "site"
         try:
-            compiled = renderer.cache_dir.parent / "templates"  # beside the chart cache
+            compiled = chart_cache.parent / "templates"  # beside the chart cache
             shell = run_shell(site, tree, Path(work), staged, previous=out, compiled=compiled)
         except Exception as exc:  # the shell's own errors (strict warnings, theme errors) become a problem
             result.problems.append(Problem("mkdocs", 0, 0, f"site build failed: {exc}", "", SHELL_FAILED))
@@ -163,6 +164,29 @@ def _build_site(
     timer.lap("swap", f"{result.counts['files_changed']} files changed")
     result.ok = True
     return result
+
+
+def _charts(site, figures, formatter, cache: Path, content: Path, today: date, state: dict | None):
+    """The site's charts, and how many SVGs were rendered and taken from the cache. A public build
+    whose inputs (content, day, code, libraries) equal the last one's reuses its chart set whole,
+    without drawing; the preview keeps its own memo of each chart instead."""
+    from generator import chartset
+
+    key = None
+    if state is None:
+        key = chartset.inputs_key(content, today, site.language)
+        kept = chartset.load(cache, key)
+        if kept is not None:
+            return kept, 0, len(kept.files)
+    from generator.charts import ChartRenderer, build_charts
+
+    renderer = ChartRenderer(cache)
+    charts = build_charts(
+        site, figures, formatter, renderer, memo=None if state is None else state.setdefault("charts", {})
+    )
+    if key is not None:
+        chartset.save(cache, key, charts)
+    return charts, renderer.rendered, renderer.reused
 
 
 MISSING_URL = message("url-removed", "A URL of an earlier build would no longer exist.")

@@ -32,6 +32,7 @@ from babel.lists import format_list
 from babel.numbers import get_decimal_symbol, get_group_symbol, parse_pattern
 
 from generator.aggregate import CountryFigures, Figures, PeriodFigures, Totals, totals_of
+from generator.chartset import Chart, ChartSet
 from generator.i18n import Formatter
 from generator.model import Operation, Site
 
@@ -72,40 +73,6 @@ PERIOD_LABEL_STEPS = {
     "year": (1, 2, 5, 10, 20),
 }
 """Label every n-th period, n from these, so labelled periods fall a whole number of years apart."""
-
-
-@dataclass(frozen=True)
-class Chart:
-    """One chart as a page shows it: a heading, an SVG, a caption, a summary and a data table."""
-
-    slug: str
-    """Stable within the page kind: `accounts-by-period`, `country-RO-trend`."""
-    title: str
-    """Short heading."""
-    caption: str
-    """What is plotted and in which unit (the figcaption)."""
-    summary: str
-    """One sentence with the key numbers: the chart's text alternative."""
-    svg_path: str
-    """Site-relative path of the SVG: `assets/charts/<first 16 hex digits of the spec's sha256>.svg`."""
-    columns: tuple[str, ...]
-    """Header of the data table."""
-    rows: tuple[tuple[str, ...], ...]
-    """Cells of the data table, formatted for the site's language."""
-    spec: dict
-    """The Vega-Lite spec (JSON-serialisable, inline data), for later interactive enhancement."""
-
-
-@dataclass(frozen=True)
-class ChartSet:
-    home: tuple[Chart, ...]
-    """Site-wide charts for the home page (none when nothing has been published)."""
-    periods: dict[str, tuple[Chart, ...]]
-    """Period name -> charts for its report page; periods with no networks are absent."""
-    countries: dict[str, tuple[Chart, ...]]
-    """Country code -> charts for its country page."""
-    files: dict[str, bytes]
-    """svg_path -> SVG bytes, every chart the site needs, sorted by path."""
 
 
 def spec_json(spec: dict) -> str:

@@ -139,11 +139,15 @@ class _Handler(SimpleHTTPRequestHandler):
         self.wfile.write(body)
 
 
-def _watch(preview: Preview, paths: list[Path], stop: threading.Event) -> None:
+def _watch(preview: Preview, paths: list[Path], stop: threading.Event, ready: threading.Event) -> None:
     from watchfiles import watch
 
     templates = [p.resolve() for p in paths[1:]]
-    for changes in watch(*paths, stop_event=stop, debounce=50, step=20):
+    # Yields an empty set every 100 ms without changes: the first one says the watcher is in place.
+    for changes in watch(*paths, stop_event=stop, debounce=50, step=20, yield_on_timeout=True, rust_timeout=100):
+        ready.set()
+        if not changes:
+            continue
         if any(Path(changed).resolve().is_relative_to(t) for _, changed in changes for t in templates):
             preview.state.clear()  # a template change can alter every page
             shutil.rmtree(preview.out.parent / f".{preview.out.name}-preview", ignore_errors=True)
@@ -181,13 +185,14 @@ def start_preview(
     out.mkdir(parents=True, exist_ok=True)
     handler = type("Handler", (_Handler,), {"preview": preview})
     server = ThreadingHTTPServer((host, port), partial(handler, directory=str(out)))
-    stop = threading.Event()
+    stop, ready = threading.Event(), threading.Event()
     threads = [
-        threading.Thread(target=_watch, args=(preview, [content, TEMPLATES], stop), daemon=True),
+        threading.Thread(target=_watch, args=(preview, [content, TEMPLATES], stop, ready), daemon=True),
         threading.Thread(target=server.serve_forever, daemon=True),
     ]
     for thread in threads:
         thread.start()
+    ready.wait(timeout=10)  # an edit made as soon as this returns must not be missed
     return Running(preview, server, stop, threads)
 
 

@@ -461,3 +461,32 @@ def test_a_site_with_nothing_published_has_no_charts(tmp_path):
     _, _, charts, renderer = charts_of(content, tmp_path / "cache")
     assert charts == ChartSet(home=(), periods={}, countries={}, files={})
     assert renderer.rendered == 0
+
+
+def test_a_public_build_with_unchanged_inputs_reuses_the_last_chart_set(tmp_path) -> None:
+    """The chart set is kept beside the SVGs under a digest of its inputs: a rebuild with the same
+    content, day and code draws nothing; any change to a record, the day or a damaged memo draws
+    again (and SVGs whose spec did not change still come from the cache)."""
+    from generator import chartset
+    from generator.build import build_site
+    from tests.conftest import write_content
+
+    content = write_content(tmp_path / "src")
+    cache = tmp_path / "charts"
+    first = build_site(content, tmp_path / "site", TODAY, cache_dir=cache)
+    before = {p.relative_to(tmp_path / "site"): p.read_bytes() for p in (tmp_path / "site").rglob("*") if p.is_file()}
+    assert first.ok and first.counts["charts_rendered"] > 0
+    assert json.loads((cache / chartset.MEMO_FILE).read_text())["key"] == chartset.inputs_key(content, TODAY, "en")
+    again = build_site(content, tmp_path / "site", TODAY, cache_dir=cache)
+    assert again.ok and again.counts["charts_rendered"] == 0 and again.counts["files_changed"] == 0
+    after = {p.relative_to(tmp_path / "site"): p.read_bytes() for p in (tmp_path / "site").rglob("*") if p.is_file()}
+    assert after == before
+    record = content / "operations" / "2024" / f"{RECORD_ID}.yaml"
+    record.write_text(re.sub(r"followers: (\d+)", lambda m: f"followers: {int(m.group(1)) + 1}", record.read_text()))
+    assert chartset.load(cache, chartset.inputs_key(content, TODAY, "en")) is None
+    edited = build_site(content, tmp_path / "site", TODAY, cache_dir=cache)
+    assert edited.ok and 0 < edited.counts["charts_rendered"] < first.counts["charts_rendered"]
+    assert chartset.load(cache, chartset.inputs_key(content, date(2026, 11, 24), "en")) is None
+    (cache / chartset.MEMO_FILE).write_text("{not json")
+    assert chartset.load(cache, chartset.inputs_key(content, TODAY, "en")) is None
+    assert build_site(content, tmp_path / "site", TODAY, cache_dir=cache).ok
