@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import logging
 import os
 from collections.abc import Iterable
@@ -258,7 +259,7 @@ def run_shell(
             if not path.endswith(".html"):
                 output.write(path, data)
         output.remove_stale()
-        slim_theme_stylesheets(out, settings["theme"], site.language)
+        slim_theme_stylesheets(out, settings["theme"], site.language, _trimmed(preview, written, compiled))
         compact_shell_assets(out)
         if search:
             search.finish(output)
@@ -297,6 +298,33 @@ def _bytecode_cache(preview: bool, written: dict, compiled: Path | None) -> jinj
         return None
     compiled.mkdir(parents=True, exist_ok=True)
     return jinja2.FileSystemBytecodeCache(str(compiled))
+
+
+def _trimmed(preview: bool, written: dict, compiled: Path | None) -> dict | None:
+    """Trimmed stylesheets kept between builds: in memory for the preview, else in a JSON file in
+    the `compiled` folder (read now, written back when the build adds to it)."""
+    if preview:
+        return written.setdefault("stylesheets", {})
+    if compiled is None:
+        return None
+    return _JsonDict(compiled / "stylesheets.json")
+
+
+class _JsonDict(dict):
+    """A dict loaded from a JSON file that writes itself back when an item is added."""
+
+    def __init__(self, path: Path) -> None:
+        try:
+            super().__init__(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            super().__init__()
+        self.path = path
+
+    def __setitem__(self, key: str, value: str) -> None:
+        super().__setitem__(key, value)
+        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}")
+        temporary.write_text(json.dumps(dict(self), ensure_ascii=False), encoding="utf-8")
+        os.replace(temporary, self.path)
 
 
 def _write_stamped(plan: Stamping, output: Output, memo: dict | None) -> None:
