@@ -254,6 +254,8 @@ def _swap_in(staged: Path, out: Path, done: set[str] = frozenset()) -> int:  # t
     they keep their inode and modification time: a rebuild with no change rewrites nothing that a
     web server, rsync or a CDN would see as changed. `done` are the files the shell already wrote
     that way (see shell.Output). Returns how many of the others did change."""
+    from generator.shell.output import same_content
+
     changed = 0
     for folder, _, names in os.walk(staged):
         relative_folder = os.path.relpath(folder, staged)
@@ -265,7 +267,7 @@ def _swap_in(staged: Path, out: Path, done: set[str] = frozenset()) -> int:  # t
             if path.is_symlink():
                 continue
             before = out / relative
-            if out.is_dir() and _same_file_content(before, path):
+            if out.is_dir() and same_content(before, path.read_bytes()):
                 temporary = path.with_name(path.name + ".link")
                 try:
                     os.link(before, temporary)
@@ -344,12 +346,3 @@ def _running(pid: int) -> bool:
     except PermissionError:  # another user's process
         return True
     return True
-
-
-def _same_file_content(a: Path, b: Path) -> bool:
-    try:
-        if a.stat().st_size != b.stat().st_size:
-            return False
-        return a.read_bytes() == b.read_bytes()
-    except OSError:
-        return False

@@ -53,14 +53,14 @@ class Output:
         if self.memo is not None:  # the preview: in place
             if self.memo.get(relative) == data and target.is_file():
                 return
-            if not _same(target, data):
+            if not same_content(target, data):
                 target.write_bytes(data)
                 self.changed += 1
             self.memo[relative] = data
             return
         if self.previous is not None:
             before = self.previous / relative
-            if _same(before, data):
+            if same_content(before, data):
                 try:
                     os.link(before, target)
                     return
@@ -93,7 +93,8 @@ def _check(relative: str) -> None:
         raise ValueError(f"refusing to write outside the site: {relative}")
 
 
-def _same(path: Path, data: bytes) -> bool:
+def same_content(path: Path, data: bytes) -> bool:
+    """Whether the file at `path` holds exactly `data` (False if it cannot be read)."""
     try:
         with open(path, "rb") as file:
             if os.fstat(file.fileno()).st_size != len(data):

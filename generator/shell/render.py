@@ -161,12 +161,6 @@ def csp_meta(html: str) -> str:
     return f'\n<meta http-equiv="Content-Security-Policy" content="{CSP.format(hashes=" ".join(hashes))}">'
 
 
-def charset_end(html: str) -> int | None:
-    """Where with_csp puts the <meta> in `html` (None if nowhere)."""
-    head = _CHARSET.search(html) or _HEAD.search(html)
-    return None if head is None else head.end()
-
-
 class FinishedPages:
     """MkDocs plugin: every rendered page, the 404 page included, compacted (`compact_html`) and
     given its Content-Security-Policy (`with_csp`)."""

@@ -26,7 +26,6 @@ from generator.shell.render import (
     _CHARSET,
     _INLINE_SCRIPT,
     Piece,
-    charset_end,
     compact_html,
     compact_join,
     csp_meta,
@@ -136,7 +135,8 @@ class _Frame:
         literal = self.parts[::2] + (self.toc_item[::2] if self.toc_item else [])
         compacted = compact_html("".join(self.parts))
         head = piece(self.parts[0])
-        at = charset_end(head[1]) if _CHARSET.search(head[1]) else None
+        charset = _CHARSET.search(head[1])  # where with_csp puts the policy, in the frame's first piece
+        at = charset.end() if charset else None
         self._fast = (
             all(whole_blocks(text) for text in literal)
             and not any(_MARK in script for script in _INLINE_SCRIPT.findall(compacted))
@@ -174,8 +174,6 @@ class Stamping:
     """The plan for one shell run: which pages MkDocs renders (the sidebar's pages and each group's
     samples) and which are stamped; `StampedPages` fills in the frames during the MkDocs build."""
 
-    site_url: str
-    enabled: bool = True
     theme_pages: list[OutputPage] = field(default_factory=list)
     """Pages MkDocs renders."""
     stamped: list[tuple[OutputPage, Values, tuple]] = field(default_factory=list)
@@ -195,7 +193,7 @@ class Stamping:
         memo: dict[str, tuple[OutputPage, Values]] | None = None,
     ) -> Stamping:
         """`memo` (the preview's) keeps each page's values from one build to the next."""
-        plan = cls(site_url, enabled)
+        plan = cls()
         groups: dict[tuple, list[tuple[OutputPage, Values]]] = {}
         memo = {} if memo is None else memo
         for page in sorted(pages, key=lambda p: p.path):
